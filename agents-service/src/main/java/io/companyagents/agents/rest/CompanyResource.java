@@ -1,0 +1,63 @@
+package io.companyagents.agents.rest;
+
+import io.companyagents.agents.rest.CompanyApi.CompanyView;
+import io.companyagents.agents.rest.CompanyApi.CreateCompany;
+import io.companyagents.agents.service.CompanyService;
+import io.companyagents.platform.identity.Caller;
+import io.companyagents.platform.paging.Page;
+import io.companyagents.platform.paging.PageRequest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.util.UUID;
+
+@Path("/api/v1/companies")
+@Tag(name = "Companies")
+public class CompanyResource {
+
+    @Inject
+    CompanyService companies;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Operation(summary = "Create a company (admin key only)")
+    public Uni<Response> create(@Valid @NotNull CreateCompany body) {
+        caller.requireAdmin();
+        return companies.create(body, caller.actorType().name(), caller.actorId())
+                .map(c -> Response.created(URI.create("/api/v1/companies/" + c.id))
+                        .tag(new EntityTag(Long.toString(c.version)))
+                        .entity(CompanyView.of(c)).build());
+    }
+
+    @GET
+    @Operation(summary = "List companies: every company for an admin, one's own for anyone else")
+    public Uni<Page<CompanyView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        PageRequest page = PageRequest.of(limit, cursor);
+        UUID only = caller.isAdmin() ? null : caller.companyId().orElseThrow();
+        return companies.list(page, only)
+                .map(p -> new Page<>(p.items().stream().map(CompanyView::of).toList(), p.nextCursor()));
+    }
+
+    @GET
+    @Path("{companyId}")
+    @Operation(summary = "Get a company")
+    public Uni<Response> get(@PathParam("companyId") UUID companyId) {
+        caller.requireCompany(companyId);
+        return companies.get(companyId)
+                .map(c -> Response.ok(CompanyView.of(c)).tag(new EntityTag(Long.toString(c.version))).build());
+    }
+}

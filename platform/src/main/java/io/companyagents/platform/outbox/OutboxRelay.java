@@ -1,0 +1,203 @@
+package io.companyagents.platform.outbox;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes committed outbox rows to Kafka in id order and marks them sent.
+ * <p>
+ * One relay drains at a time across all replicas (a transaction-scoped advisory lock), which
+ * keeps per-company order; a row is marked sent only after the broker acknowledged it, so a
+ * crash in between republishes rather than loses (consumers are idempotent). A LISTEN on the
+ * schema's outbox channel wakes the relay right after a commit; a slow timer is the fallback.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    @Channel("outbox")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+    Emitter<String> emitter;
+
+    @ConfigProperty(name = "company-agents.outbox.relay.enabled", defaultValue = "true")
+    boolean enabled;
+
+    @ConfigProperty(name = "company-agents.outbox.batch-size", defaultValue = "500")
+    int batchSize;
+
+    @ConfigProperty(name = "company-agents.outbox.poll-interval", defaultValue = "PT1S")
+    Duration pollInterval;
+
+    @ConfigProperty(name = "company-agents.outbox.retention", defaultValue = "PT1H")
+    Duration retention;
+
+    @ConfigProperty(name = "company-agents.schema")
+    String schema;
+
+    @ConfigProperty(name = "quarkus.datasource.reactive.url")
+    String url;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    Optional<String> user;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> password;
+
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean wakeAgain = new AtomicBoolean();
+    private volatile boolean stopped;
+    private PgSubscriber subscriber;
+    private long timerId = -1;
+    private long cleanupTimerId = -1;
+
+    void onStart(@Observes StartupEvent ignored) {
+        if (!enabled) {
+            LOG.info("outbox relay disabled");
+            return;
+        }
+        PgConnectOptions options = PgConnectOptions.fromUri(url);
+        user.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
+        subscriber.channel(channelName()).handler(payload -> wake());
+        subscriber.connect().subscribe().with(
+                ok -> wake(),
+                failure -> LOG.warnf("outbox LISTEN not connected yet (%s); polling until it is", failure.getMessage()));
+        timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> wake());
+        cleanupTimerId = vertx.setPeriodic(60_000, id -> pruneSent());
+    }
+
+    void onStop(@Observes ShutdownEvent ignored) {
+        stopped = true;
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+            vertx.cancelTimer(cleanupTimerId);
+        }
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+    }
+
+    String channelName() {
+        return "ca_outbox_" + schema.toLowerCase();
+    }
+
+    /** Asks for a drain; coalesces wake-ups while one is running. */
+    public void wake() {
+        if (stopped) {
+            return;
+        }
+        if (!draining.compareAndSet(false, true)) {
+            wakeAgain.set(true);
+            return;
+        }
+        wakeAgain.set(false);
+        drainOnce().subscribe().with(published -> {
+            draining.set(false);
+            if (published >= batchSize || wakeAgain.getAndSet(false)) {
+                wake();
+            }
+        }, failure -> {
+            draining.set(false);
+            LOG.warnf("outbox relay failed, will retry: %s", failure.getMessage());
+        });
+    }
+
+    /** Publishes one batch; answers how many rows were published (0 if another replica holds the lock). */
+    Uni<Integer> drainOnce() {
+        return pool.withTransaction(conn -> conn
+                .query("select pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox'))").execute()
+                .chain(lock -> lock.iterator().next().getBoolean(0)
+                        ? publishBatch(conn)
+                        : Uni.createFrom().item(0)));
+    }
+
+    private Uni<Integer> publishBatch(SqlConnection conn) {
+        return conn.preparedQuery("select id, topic, company_id, payload from outbox where sent_at is null order by id limit $1")
+                .execute(Tuple.of(batchSize))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Long> ids = new ArrayList<>(rows.size());
+                    List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        ids.add(row.getLong("id"));
+                        acks.add(send(row));
+                    }
+                    return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
+                            .ifNoItem().after(Duration.ofSeconds(30)).fail()
+                            .chain(() -> conn.preparedQuery("update outbox set sent_at = now() where id = any($1)")
+                                    .execute(Tuple.of(ids.toArray(Long[]::new))))
+                            .replaceWith(ids.size());
+                });
+    }
+
+    private CompletableFuture<Void> send(Row row) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(row.getString("topic"))
+                .withKey(row.getUUID("company_id").toString())
+                .withHeaders(headers)
+                .build();
+        Message<String> message = Message.of(row.getString("payload"), Metadata.of(metadata),
+                () -> {
+                    acked.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    acked.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            emitter.send(message);
+        } catch (RuntimeException e) {
+            acked.completeExceptionally(e);
+        }
+        return acked;
+    }
+
+    private void pruneSent() {
+        pool.preparedQuery("delete from outbox where sent_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of((double) retention.toSeconds()))
+                .subscribe().with(r -> { }, f -> LOG.debugf("outbox prune skipped: %s", f.getMessage()));
+    }
+}

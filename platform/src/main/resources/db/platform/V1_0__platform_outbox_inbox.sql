@@ -1,0 +1,33 @@
+-- Shared by every service, created in the service's own schema (Flyway's default schema).
+
+-- Transactional outbox: rows are written with the change they describe; the relay publishes
+-- them in id order and marks them sent.
+create table outbox (
+    id          bigserial primary key,
+    event_id    uuid        not null unique,
+    topic       text        not null,
+    company_id  uuid        not null,
+    event_type  text        not null,
+    payload     text        not null,
+    created_at  timestamptz not null default now(),
+    sent_at     timestamptz
+);
+create index outbox_unsent on outbox (id) where sent_at is null;
+alter table outbox set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000);
+
+-- Wake the relay right after a commit (NOTIFY is delivered at commit, never before).
+create function outbox_notify() returns trigger language plpgsql as $$
+begin
+    perform pg_notify('ca_outbox_' || tg_table_schema, '');
+    return null;
+end
+$$;
+create trigger outbox_notify after insert on outbox for each statement execute function outbox_notify();
+
+-- Idempotent-consumer inbox: one row per (consumer, event) applied.
+create table inbox (
+    consumer    text        not null,
+    event_id    uuid        not null,
+    received_at timestamptz not null default now(),
+    primary key (consumer, event_id)
+);
