@@ -58,6 +58,22 @@ public class Outbox {
                 .replaceWith(ce);
     }
 
+    /** Appends an already-serialized CloudEvent (e.g. one republished verbatim). */
+    public Uni<Void> appendRaw(SqlClient tx, String topic, java.util.UUID companyId, String cloudEventJson) {
+        String type;
+        java.util.UUID eventId;
+        try {
+            var node = mapper.readTree(cloudEventJson);
+            type = node.get("type").asText();
+            eventId = java.util.UUID.fromString(node.get("id").asText());
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("not a CloudEvent", e);
+        }
+        return tx.preparedQuery(INSERT_SQL)
+                .execute(Tuple.of(eventId, topic, companyId, type, cloudEventJson))
+                .replaceWithVoid();
+    }
+
     public CloudEvent toCloudEvent(DomainEvent event) {
         return new CloudEvent(CloudEvent.SPEC_VERSION, Ids.newId(), source, event.type().type(),
                 event.subjectType() + "/" + event.subjectId(),

@@ -1,0 +1,149 @@
+package io.companyagents.audit.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.companyagents.audit.domain.AuditChain;
+import io.companyagents.platform.events.Topics;
+import io.companyagents.platform.inbox.Inbox;
+import io.companyagents.platform.outbox.Outbox;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/**
+ * Appends one domain event to its company's chain, exactly once: inbox check, head lock,
+ * next seq and hash, insert, head update and the republish on {@code ca.audit.v1} all commit
+ * together or not at all.
+ */
+@ApplicationScoped
+public class AuditAppender {
+
+    static final String CONSUMER = "audit";
+    /** The chain for events that belong to no company. */
+    public static final UUID SYSTEM_COMPANY = new UUID(0, 0);
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    ObjectMapper mapper;
+
+    /** A parsed, validated CloudEvent. */
+    public record Incoming(UUID id, UUID companyId, String type, String source, OffsetDateTime occurredAt,
+                           String actorType, String actorId, String subjectType, String subjectId, JsonNode data) {
+    }
+
+    /** Parses a structured-mode CloudEvent; a malformed one is a {@link PoisonEventException}. */
+    public Incoming parse(String json) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(json);
+        } catch (Exception e) {
+            throw new PoisonEventException("not JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw new PoisonEventException("not a JSON object");
+        }
+        try {
+            UUID id = UUID.fromString(required(node, "id"));
+            String type = required(node, "type");
+            String company = text(node, "companyid");
+            String time = text(node, "time");
+            OffsetDateTime occurredAt = (time == null ? OffsetDateTime.now(ZoneOffset.UTC) : OffsetDateTime.parse(time))
+                    .withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+            return new Incoming(id, company == null ? SYSTEM_COMPANY : UUID.fromString(company), type, text(node, "source"),
+                    occurredAt, text(node, "actortype"), text(node, "actorid"), text(node, "subjecttype"),
+                    text(node, "subjectid"), node.get("data"));
+        } catch (PoisonEventException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PoisonEventException("malformed CloudEvent: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Answers true when the event was appended, false when it had been already (a redelivery). */
+    public Uni<Boolean> append(Incoming event) {
+        return pool.withTransaction(tx -> inbox.firstDelivery(tx, CONSUMER, event.id())
+                .chain(first -> first ? appendToChain(tx, event).replaceWith(true) : Uni.createFrom().item(false)));
+    }
+
+    private Uni<Void> appendToChain(SqlConnection tx, Incoming e) {
+        return tx.preparedQuery("insert into audit_heads (company_id, seq, hash) values ($1, 0, $2) on conflict do nothing")
+                .execute(Tuple.of(e.companyId(), AuditChain.GENESIS))
+                .chain(() -> tx.preparedQuery("select seq, hash from audit_heads where company_id = $1 for update")
+                        .execute(Tuple.of(e.companyId())))
+                .chain(rows -> {
+                    var head = rows.iterator().next();
+                    long seq = head.getLong("seq") + 1;
+                    String prevHash = head.getString("hash");
+                    String hash = AuditChain.hash(prevHash, seq, e.id(), e.companyId(), e.type(), e.occurredAt(),
+                            e.actorType(), e.actorId(), e.subjectType(), e.subjectId(), e.data());
+                    Object data = e.data() == null || e.data().isNull() ? null : new JsonObject(e.data().toString());
+                    return tx.preparedQuery("insert into audit_events (company_id, seq, event_id, type, source, occurred_at,"
+                                    + " actor_type, actor_id, subject_type, subject_id, data, prev_hash, hash)"
+                                    + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
+                            .execute(Tuple.tuple()
+                                    .addUUID(e.companyId()).addLong(seq).addUUID(e.id()).addString(e.type())
+                                    .addString(e.source()).addOffsetDateTime(e.occurredAt()).addString(e.actorType())
+                                    .addString(e.actorId()).addString(e.subjectType()).addString(e.subjectId())
+                                    .addValue(data).addString(prevHash).addString(hash))
+                            .chain(() -> tx.preparedQuery("update audit_heads set seq = $2, hash = $3 where company_id = $1")
+                                    .execute(Tuple.of(e.companyId(), seq, hash)))
+                            .chain(() -> outbox.appendRaw(tx, Topics.AUDIT, e.companyId(), auditStreamEvent(e, seq, hash, prevHash)))
+                            .replaceWithVoid();
+                });
+    }
+
+    /** The canonical stream on ca.audit.v1: the original CloudEvent plus its place in the chain. */
+    private String auditStreamEvent(Incoming e, long seq, String hash, String prevHash) {
+        ObjectNode ce = mapper.createObjectNode();
+        ce.put("specversion", "1.0");
+        ce.put("id", e.id().toString());
+        ce.put("source", e.source() == null ? "/audit-service" : e.source());
+        ce.put("type", e.type());
+        if (e.subjectType() != null) {
+            ce.put("subject", e.subjectType() + "/" + e.subjectId());
+        }
+        ce.put("time", AuditChain.instant(e.occurredAt()));
+        ce.put("datacontenttype", "application/json");
+        ce.put("companyid", e.companyId().toString());
+        ce.put("actortype", e.actorType());
+        ce.put("actorid", e.actorId());
+        ce.put("subjecttype", e.subjectType());
+        ce.put("subjectid", e.subjectId());
+        ce.put("auditseq", seq);
+        ce.put("audithash", hash);
+        ce.put("auditprevhash", prevHash);
+        ce.set("data", e.data());
+        return ce.toString();
+    }
+
+    private static String required(JsonNode node, String field) {
+        String value = text(node, field);
+        if (value == null || value.isBlank()) {
+            throw new PoisonEventException("missing " + field);
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}

@@ -1,0 +1,120 @@
+package io.companyagents.audit.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.companyagents.audit.domain.AuditChain;
+import io.companyagents.audit.domain.AuditRecord;
+import io.companyagents.platform.paging.Page;
+import io.companyagents.platform.paging.PageRequest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Reads the trail: filtered keyset pages, and the chain verification. */
+@ApplicationScoped
+public class AuditQueries {
+
+    private static final String COLUMNS = "company_id, seq, event_id, type, source, occurred_at, recorded_at, actor_type,"
+            + " actor_id, subject_type, subject_id, data::text as data, prev_hash, hash";
+    private static final int VERIFY_BATCH = 2000;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ObjectMapper mapper;
+
+    public record Filter(String type, String actorId, String subjectType, String subjectId, OffsetDateTime from,
+                         OffsetDateTime to) {
+    }
+
+    public record Verification(boolean ok, long checked, long headSeq, String headHash,
+                               @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long firstBadSeq) {
+    }
+
+    public Uni<Page<AuditRecord>> list(UUID companyId, Filter filter, PageRequest page) {
+        List<Object> params = new ArrayList<>();
+        params.add(companyId);
+        StringBuilder where = new StringBuilder("company_id = $1");
+        add(where, params, "type = ", filter.type());
+        add(where, params, "actor_id = ", filter.actorId());
+        add(where, params, "subject_type = ", filter.subjectType());
+        add(where, params, "subject_id = ", filter.subjectId());
+        add(where, params, "occurred_at >= ", filter.from());
+        add(where, params, "occurred_at < ", filter.to());
+        add(where, params, "seq > ", page.afterSeq());
+        params.add(page.fetchSize());
+        String sql = "select " + COLUMNS + " from audit_events where " + where + " order by seq limit $" + params.size();
+        return pool.preparedQuery(sql).execute(Tuple.from(params))
+                .map(rows -> {
+                    List<AuditRecord> records = new ArrayList<>();
+                    rows.forEach(r -> records.add(toRecord(r)));
+                    return page.page(records, r -> Long.toString(r.seq()));
+                });
+    }
+
+    /** Recomputes the whole chain of a company from seq 1, in batches; names the first row that does not fit. */
+    public Uni<Verification> verify(UUID companyId) {
+        return pool.preparedQuery("select seq, hash from audit_heads where company_id = $1").execute(Tuple.of(companyId))
+                .chain(heads -> {
+                    long headSeq = heads.size() == 0 ? 0 : heads.iterator().next().getLong("seq");
+                    String headHash = heads.size() == 0 ? AuditChain.GENESIS : heads.iterator().next().getString("hash");
+                    return verifyFrom(companyId, 0, AuditChain.GENESIS, 0, headSeq, headHash);
+                });
+    }
+
+    private Uni<Verification> verifyFrom(UUID companyId, long afterSeq, String prevHash, long checked, long headSeq,
+                                         String headHash) {
+        return pool.preparedQuery("select " + COLUMNS + " from audit_events where company_id = $1 and seq > $2 order by seq limit $3")
+                .execute(Tuple.of(companyId, afterSeq, VERIFY_BATCH))
+                .chain(rows -> {
+                    long expectedSeq = afterSeq;
+                    String prev = prevHash;
+                    long count = checked;
+                    for (Row row : rows) {
+                        AuditRecord r = toRecord(row);
+                        expectedSeq++;
+                        count++;
+                        if (r.seq() != expectedSeq || !r.prevHash().equals(prev) || !AuditChain.hash(r).equals(r.hash())) {
+                            return Uni.createFrom().item(new Verification(false, count, headSeq, headHash, expectedSeq));
+                        }
+                        prev = r.hash();
+                    }
+                    if (rows.size() == VERIFY_BATCH) {
+                        return verifyFrom(companyId, expectedSeq, prev, count, headSeq, headHash);
+                    }
+                    boolean headMatches = expectedSeq == headSeq && prev.equals(headHash);
+                    return Uni.createFrom().item(new Verification(headMatches, count, headSeq, headHash,
+                            headMatches ? null : Math.min(expectedSeq + 1, headSeq)));
+                });
+    }
+
+    private AuditRecord toRecord(Row r) {
+        String data = r.getString("data");
+        JsonNode json;
+        try {
+            json = data == null ? null : mapper.readTree(data);
+        } catch (Exception e) {
+            throw new IllegalStateException("stored audit data is not JSON", e);
+        }
+        return new AuditRecord(r.getLong("seq"), r.getUUID("event_id"), r.getUUID("company_id"), r.getString("type"),
+                r.getString("source"), r.getOffsetDateTime("occurred_at"), r.getOffsetDateTime("recorded_at"),
+                r.getString("actor_type"), r.getString("actor_id"), r.getString("subject_type"),
+                r.getString("subject_id"), json, r.getString("hash"), r.getString("prev_hash"));
+    }
+
+    private static void add(StringBuilder where, List<Object> params, String condition, Object value) {
+        if (value != null) {
+            params.add(value);
+            where.append(" and ").append(condition).append('$').append(params.size());
+        }
+    }
+}

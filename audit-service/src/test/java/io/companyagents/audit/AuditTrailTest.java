@@ -1,0 +1,156 @@
+package io.companyagents.audit;
+
+import io.companyagents.platform.events.Topics;
+import io.companyagents.platform.testing.RuntimeTestResource;
+import io.companyagents.platform.testing.TestKafka;
+import io.companyagents.platform.testing.TestPostgres;
+import io.companyagents.platform.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(RuntimeTestResource.class)
+class AuditTrailTest {
+
+    private static String event(UUID id, UUID company, String type, String name) {
+        return """
+                {"specversion":"1.0","id":"%s","source":"/agents-service","type":"%s","subject":"company/%s",
+                 "time":"2026-11-22T10:15:30.123456Z","datacontenttype":"application/json","companyid":"%s",
+                 "actortype":"admin","actorid":"k1","subjecttype":"company","subjectid":"%s",
+                 "data":{"name":"%s","zeta":1,"alpha":{"b":2,"a":[1,2]}}}""".formatted(id, type, company, company, company, name);
+    }
+
+    private static ValidatableResponse events(UUID company) {
+        return given().auth().oauth2(TestTokens.board(company, "viewer"))
+                .get("/api/v1/companies/" + company + "/audit-events").then().statusCode(200);
+    }
+
+    private static List<Object> seqs(UUID company) {
+        return events(company).extract().path("items.seq");
+    }
+
+    @Test
+    void eachEventIsStoredOnceHoweverOftenItIsDeliveredAndTheChainLinks() {
+        UUID company = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        String created = event(first, company, "io.companyagents.company.created", "Acme");
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), created);
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), created);
+        UUID second = UUID.randomUUID();
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), event(second, company, "io.companyagents.company.updated", "Acme 2"));
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), created);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> seqs(company).size() == 2);
+        // a late redelivery must not add a row either
+        UUID marker = UUID.randomUUID();
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), event(marker, company, "io.companyagents.company.updated", "Acme 3"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> seqs(company).size() == 3);
+
+        ValidatableResponse list = events(company)
+                .body("items", hasSize(3))
+                .body("items[0].seq", equalTo(1)).body("items[0].id", equalTo(first.toString()))
+                .body("items[0].type", equalTo("io.companyagents.company.created"))
+                .body("items[0].data.name", equalTo("Acme"))
+                .body("items[0].prevHash", equalTo("0".repeat(64)))
+                .body("items[1].seq", equalTo(2)).body("items[1].id", equalTo(second.toString()))
+                .body("items[2].seq", equalTo(3));
+        String firstHash = list.extract().path("items[0].hash");
+        assertEquals(firstHash, list.extract().path("items[1].prevHash"));
+
+        given().auth().oauth2(TestTokens.board(company, "viewer")).get("/api/v1/companies/" + company + "/audit/verify")
+                .then().statusCode(200).body("ok", equalTo(true)).body("checked", equalTo(3)).body("headSeq", equalTo(3));
+
+        // the canonical stream is republished with each event's place in the chain
+        TestKafka.instance().awaitRecords(Topics.AUDIT, r -> r.value().contains(first.toString())
+                && r.value().contains("\"auditseq\":1"), 1, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void keysetPagesWalkTheTrailWithoutGapOrRepeat() {
+        UUID company = UUID.randomUUID();
+        for (int i = 0; i < 7; i++) {
+            TestKafka.instance().send(Topics.TASKS, company.toString(), event(UUID.randomUUID(), company, "io.companyagents.task.created", "t" + i));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> seqs(company).size() == 7);
+        String token = TestTokens.board(company, "owner");
+        String cursor = null;
+        int expected = 1;
+        do {
+            var req = given().auth().oauth2(token).queryParam("limit", 3);
+            if (cursor != null) {
+                req.queryParam("cursor", cursor);
+            }
+            var page = req.get("/api/v1/companies/" + company + "/audit-events").then().statusCode(200).extract();
+            List<Integer> seqs = page.path("items.seq");
+            for (int seq : seqs) {
+                assertEquals(expected++, seq);
+            }
+            cursor = page.path("nextCursor");
+        } while (cursor != null);
+        assertEquals(8, expected);
+        given().auth().oauth2(token).queryParam("type", "io.companyagents.nothing")
+                .get("/api/v1/companies/" + company + "/audit-events").then().body("items", hasSize(0));
+    }
+
+    @Test
+    void aPoisonEventGoesToTheDeadLetterTopicAndTheChannelKeepsRunning() {
+        UUID company = UUID.randomUUID();
+        String garbage = "this is not a cloud event " + UUID.randomUUID();
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), garbage);
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), "{\"type\":\"x\",\"companyid\":\"" + company + "\"}");
+        UUID good = UUID.randomUUID();
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), event(good, company, "io.companyagents.company.created", "Ok"));
+        TestKafka.instance().awaitRecords(Topics.DEAD_LETTER, r -> r.value().equals(garbage), 1, Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).until(() -> seqs(company).size() == 1);
+    }
+
+    @Test
+    void theStoreRefusesUpdatesAndDeletesAndVerifyFindsATamperedRow() throws Exception {
+        UUID company = UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            TestKafka.instance().send(Topics.AGENTS, company.toString(), event(UUID.randomUUID(), company, "io.companyagents.company.updated", "v" + i));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> seqs(company).size() == 3);
+        try (Connection c = TestPostgres.instance().connect(); Statement s = c.createStatement()) {
+            assertThrows(SQLException.class, () -> s.executeUpdate(
+                    "update audit.audit_events set type = 'x' where company_id = '" + company + "'"));
+            assertThrows(SQLException.class, () -> s.executeUpdate(
+                    "delete from audit.audit_events where company_id = '" + company + "'"));
+            // a superuser can get around the guards; the chain still gives the rewrite away
+            s.execute("alter table audit.audit_events disable trigger audit_events_no_update");
+            try {
+                assertEquals(1, s.executeUpdate("update audit.audit_events set data = '{\"name\":\"forged\"}'"
+                        + " where company_id = '" + company + "' and seq = 2"));
+            } finally {
+                s.execute("alter table audit.audit_events enable trigger audit_events_no_update");
+            }
+        }
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/companies/" + company + "/audit/verify")
+                .then().statusCode(200).body("ok", equalTo(false)).body("firstBadSeq", equalTo(2));
+    }
+
+    @Test
+    void anotherCompanysTrailIsNotFound() {
+        given().auth().oauth2(TestTokens.board(UUID.randomUUID(), "owner"))
+                .get("/api/v1/companies/" + UUID.randomUUID() + "/audit-events")
+                .then().statusCode(404).body("code", equalTo("not_found"));
+        given().get("/api/v1/companies/" + UUID.randomUUID() + "/audit-events").then().statusCode(401);
+    }
+}
