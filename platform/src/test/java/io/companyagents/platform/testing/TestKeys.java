@@ -16,6 +16,7 @@ public final class TestKeys {
 
     private final Path privateKey;
     private final Path publicKey;
+    private byte[] publicDer;
 
     private TestKeys() {
         try {
@@ -27,6 +28,7 @@ public final class TestKeys {
             publicKey = dir.resolve("internal-jwt-public.pem");
             Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
             Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+            publicDer = pair.getPublic().getEncoded();
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -37,6 +39,10 @@ public final class TestKeys {
             instance = new TestKeys();
         }
         return instance;
+    }
+
+    public byte[] publicKeyDer() {
+        return publicDer.clone();
     }
 
     public Map<String, String> quarkusProperties() {
