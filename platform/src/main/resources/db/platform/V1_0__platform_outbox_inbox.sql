@@ -31,3 +31,16 @@ create table inbox (
     received_at timestamptz not null default now(),
     primary key (consumer, event_id)
 );
+
+-- Idempotency-Key: the first response to a (company, key) is stored with the effect it
+-- describes, in the same transaction, and replayed for a retry with the same body.
+create table idempotency_keys (
+    company_id      uuid        not null,
+    idem_key        text        not null,
+    request_hash    text        not null,
+    response_status int,
+    response_body   text,
+    created_at      timestamptz not null default now(),
+    primary key (company_id, idem_key)
+);
+create index idempotency_keys_age on idempotency_keys (created_at);

@@ -58,6 +58,19 @@ public class Outbox {
                 .replaceWith(ce);
     }
 
+    /** Appends several events in one round trip (a batch of binds), keeping their order. */
+    public Uni<Void> appendAll(SqlClient tx, java.util.List<DomainEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        java.util.List<Tuple> rows = new java.util.ArrayList<>(events.size());
+        for (DomainEvent event : events) {
+            CloudEvent ce = toCloudEvent(event);
+            rows.add(Tuple.of(ce.id(), event.type().topic(), ce.companyid(), ce.type(), toJson(ce)));
+        }
+        return tx.preparedQuery(INSERT_SQL).executeBatch(rows).replaceWithVoid();
+    }
+
     /** Appends an already-serialized CloudEvent (e.g. one republished verbatim). */
     public Uni<Void> appendRaw(SqlClient tx, String topic, java.util.UUID companyId, String cloudEventJson) {
         String type;

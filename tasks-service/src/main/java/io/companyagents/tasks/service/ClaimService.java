@@ -1,0 +1,236 @@
+package io.companyagents.tasks.service;
+
+import io.companyagents.platform.events.DomainEvent;
+import io.companyagents.platform.events.EventPayloads;
+import io.companyagents.platform.events.EventType;
+import io.companyagents.platform.id.Ids;
+import io.companyagents.platform.identity.ActorType;
+import io.companyagents.platform.identity.Caller;
+import io.companyagents.platform.outbox.Outbox;
+import io.companyagents.platform.problem.ApiException;
+import io.companyagents.tasks.config.TasksConfig;
+import io.companyagents.tasks.domain.Actor;
+import io.companyagents.tasks.domain.AgentState;
+import io.companyagents.tasks.domain.Lifecycle;
+import io.companyagents.tasks.domain.Task;
+import io.companyagents.tasks.domain.TaskAction;
+import io.companyagents.tasks.domain.TaskStatus;
+import io.companyagents.tasks.repository.TaskRepository;
+import io.companyagents.tasks.repository.TaskRows;
+import io.companyagents.tasks.rest.TaskApi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Claims and heartbeats: the hot path. A claim is one short transaction — pick the best
+ * eligible task with {@code FOR UPDATE SKIP LOCKED} (never the same task to two agents),
+ * bump its fencing token, record lease and run, write the events — with the lease expiry taken
+ * from the database clock.
+ */
+@ApplicationScoped
+public class ClaimService {
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    TaskRepository tasks;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    TasksConfig config;
+
+    /** The claim's answer; {@code null} task means nothing was eligible. */
+    public record Claimed(Task task, UUID leaseId, UUID runId) {
+    }
+
+    public Uni<Claimed> claimNext(UUID companyId, TaskApi.ClaimRequest request, Caller caller) {
+        UUID agentId = request.agentId();
+        authorizeFor(caller, agentId);
+        int seconds = request.leaseSeconds() == null ? config.defaultLeaseSeconds() : request.leaseSeconds();
+        String[] labels = request.labels() == null || request.labels().isEmpty() ? null : request.labels().toArray(String[]::new);
+        UUID leaseId = Ids.newId();
+        UUID runId = Ids.newId();
+        return pool.withTransaction(tx -> relax(tx)
+                .chain(() -> eligibleAgent(tx, companyId, agentId))
+                .chain(agent -> tx.preparedQuery("with candidate as ("
+                                + " select id from tasks where company_id = $1 and status in ('pending', 'needs_revision')"
+                                + " and unmet_dependencies = 0"
+                                + " and ($2::uuid is null or team_id = $2) and ($3::text[] is null or labels && $3)"
+                                + " and (assignee_agent_id is null or assignee_agent_id = $4)"
+                                + " order by priority, id limit 1 for update skip locked)"
+                                + " update tasks t set status = 'claimed', lease_epoch = t.lease_epoch + 1, lease_id = $5,"
+                                + " lease_agent_id = $4, lease_kind = 'work', lease_seconds = $6::int,"
+                                + " lease_expires_at = now() + make_interval(secs => $6::int), run_id = $7, worker_agent_id = $4,"
+                                + " ever_claimed = true, version = t.version + 1, updated_at = now()"
+                                + " from candidate where t.id = candidate.id returning " + TaskRows.COLUMNS)
+                        .execute(Tuple.tuple().addUUID(companyId).addUUID(request.teamId()).addArrayOfString(labels)
+                                .addUUID(agentId).addUUID(leaseId).addInteger(seconds).addUUID(runId)))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(new Claimed(null, null, null));
+                    }
+                    Task task = TaskRows.map(rows.iterator().next());
+                    return recordLeaseAndRun(tx, task, TaskStatus.pending, caller, "claim").replaceWith(new Claimed(task, leaseId, runId));
+                }));
+    }
+
+    /** Claims one named task: a work claim from pending/needs_revision, or a review claim that keeps the status. */
+    public Uni<Claimed> claimTask(UUID companyId, UUID taskId, UUID agentId, Integer leaseSeconds, Caller caller) {
+        authorizeFor(caller, agentId);
+        int seconds = leaseSeconds == null ? config.defaultLeaseSeconds() : leaseSeconds;
+        UUID leaseId = Ids.newId();
+        UUID runId = Ids.newId();
+        return pool.withTransaction(tx -> relax(tx)
+                .chain(() -> eligibleAgent(tx, companyId, agentId))
+                .chain(agent -> tasks.getForUpdate(tx, companyId, taskId).chain(task -> {
+                    var actors = Actors.of(ActorType.agent, "agent", agentId, agent, task, null);
+                    var transition = Lifecycle.find(task.status(), TaskAction.claim, task.reviewPolicy(), actors);
+                    if (transition.isEmpty()) {
+                        throw TaskActions.illegal(task, TaskAction.claim, actors);
+                    }
+                    if (task.leaseId() != null && task.leaseLive()) {
+                        throw ApiException.conflict("already_leased", task.identifier() + " is leased by another agent");
+                    }
+                    if (task.unmetDependencies() > 0) {
+                        throw new ApiException(409, "dependencies_unmet", "Conflict",
+                                task.identifier() + " waits on " + task.unmetDependencies() + " unfinished dependency(ies)",
+                                List.of(), Map.of("blockedBy", task.blockedBy()));
+                    }
+                    if (task.assigneeAgentId() != null && !task.assigneeAgentId().equals(agentId) && task.status() != TaskStatus.awaiting_qa
+                            && task.status() != TaskStatus.awaiting_pr_review && task.status() != TaskStatus.awaiting_documentation) {
+                        throw ApiException.conflict("assigned_elsewhere", task.identifier() + " is assigned to another agent");
+                    }
+                    boolean review = TaskStatus.REVIEW_CLAIMABLE.contains(task.status());
+                    TaskStatus to = review ? task.status() : TaskStatus.claimed;
+                    return tx.preparedQuery("update tasks t set status = $3, lease_epoch = t.lease_epoch + 1, lease_id = $4,"
+                                    + " lease_agent_id = $5, lease_kind = $6, lease_seconds = $7::int,"
+                                    + " lease_expires_at = now() + make_interval(secs => $7::int), run_id = $8,"
+                                    + " worker_agent_id = case when $6 = 'work' then $5 else t.worker_agent_id end,"
+                                    + " ever_claimed = true, version = t.version + 1, updated_at = now()"
+                                    + " where id = $1 and company_id = $2 and status = $9 and lease_epoch = $10"
+                                    + " returning " + TaskRows.COLUMNS)
+                            .execute(Tuple.tuple().addUUID(taskId).addUUID(companyId).addString(to.name()).addUUID(leaseId)
+                                    .addUUID(agentId).addString(review ? "review" : "work").addInteger(seconds).addUUID(runId)
+                                    .addString(task.status().name()).addLong(task.leaseEpoch()))
+                            .chain(rows -> {
+                                Task claimed = TaskRows.map(rows.iterator().next());
+                                return recordLeaseAndRun(tx, claimed, task.status(), caller, "claim")
+                                        .replaceWith(new Claimed(claimed, leaseId, runId));
+                            });
+                })));
+    }
+
+    /** Extends a live lease; a stale token, an expired lease or a paused task is refused and nothing changes. */
+    public Uni<OffsetDateTime> heartbeat(UUID companyId, UUID leaseId, long leaseEpoch, String progress, Caller caller) {
+        UUID agentId = caller.actorType() == ActorType.agent ? UUID.fromString(caller.actorId()) : null;
+        return pool.withTransaction(tx -> tx.preparedQuery("update tasks set lease_expires_at = now() + make_interval(secs => lease_seconds)"
+                        + " where company_id = $1 and lease_id = $2 and lease_epoch = $3 and lease_expires_at > now()"
+                        + " and status <> 'paused' and ($4::uuid is null or lease_agent_id = $4)"
+                        + " returning lease_expires_at, run_id")
+                .execute(Tuple.of(companyId, leaseId, leaseEpoch, agentId))
+                .chain(rows -> {
+                    if (rows.size() == 1) {
+                        var row = rows.iterator().next();
+                        OffsetDateTime expires = row.getOffsetDateTime("lease_expires_at");
+                        if (progress == null) {
+                            return Uni.createFrom().item(expires);
+                        }
+                        return appendProgress(tx, companyId, row.getUUID("run_id"), progress).replaceWith(expires);
+                    }
+                    return whyNot(tx, companyId, leaseId, agentId);
+                }));
+    }
+
+    private Uni<OffsetDateTime> whyNot(SqlConnection tx, UUID companyId, UUID leaseId, UUID agentId) {
+        return tx.preparedQuery("select t.status, t.pause_reason, l.agent_id from leases l join tasks t on t.id = l.task_id"
+                        + " where l.company_id = $1 and l.id = $2")
+                .execute(Tuple.of(companyId, leaseId))
+                .map(rows -> {
+                    if (rows.size() == 0 || (agentId != null && !agentId.equals(rows.iterator().next().getUUID("agent_id")))) {
+                        throw ApiException.notFound("lease " + leaseId);
+                    }
+                    var row = rows.iterator().next();
+                    if ("paused".equals(row.getString("status")) && "budget".equals(row.getString("pause_reason"))) {
+                        throw ApiException.conflict("budget_exceeded", "the budget covering this work is exhausted; the task is paused");
+                    }
+                    if ("paused".equals(row.getString("status"))) {
+                        throw ApiException.conflict("task_paused", "the task is paused; stop work until it is resumed");
+                    }
+                    throw new ApiException(409, "lease_lost", "Conflict", "the lease expired or was superseded", List.of(), Map.of());
+                });
+    }
+
+    private Uni<Void> appendProgress(SqlConnection tx, UUID companyId, UUID runId, String progress) {
+        return tx.preparedQuery("with s as (update runs set next_seq = next_seq + 1 where id = $1 returning next_seq - 1 as seq)"
+                        + " insert into run_events (run_id, seq, company_id, kind, level, message) select $1, s.seq, $2, 'progress', 'info', $3 from s")
+                .execute(Tuple.of(runId, companyId, progress)).replaceWithVoid();
+    }
+
+    private Uni<Void> recordLeaseAndRun(SqlConnection tx, Task task, TaskStatus from, Caller caller, String action) {
+        String actorType = caller.actorType().name();
+        String actorId = caller.actorId();
+        var events = new java.util.ArrayList<DomainEvent>(3);
+        events.add(new DomainEvent(EventType.LEASE_GRANTED, task.companyId(), actorType, actorId, "lease", task.leaseId().toString(),
+                new EventPayloads.LeaseChanged(task.leaseId(), task.id(), task.leaseAgentId(), task.runId(), task.leaseEpoch(),
+                        task.leaseKind(), task.leaseExpiresAt())));
+        events.add(new DomainEvent(EventType.RUN_STARTED, task.companyId(), actorType, actorId, "run", task.runId().toString(),
+                new EventPayloads.RunStarted(task.runId(), task.id(), task.leaseAgentId(), task.leaseId(), task.leaseEpoch())));
+        if (from != task.status()) {
+            events.add(new DomainEvent(EventType.TASK_STATUS_CHANGED, task.companyId(), actorType, actorId, "task", task.id().toString(),
+                    new EventPayloads.TaskStatusChanged(task.id(), task.identifier(), from.name(), task.status().name(), action,
+                            null, task.leaseEpoch(), task.attempts(), task.version())));
+        }
+        return tx.preparedQuery("with l as (insert into leases (id, company_id, task_id, agent_id, run_id, lease_epoch, kind)"
+                        + " values ($1, $2, $3, $4, $5, $6, $7))"
+                        + " insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind) values ($5, $2, $3, $4, $1, $6, $7)")
+                .execute(Tuple.tuple().addUUID(task.leaseId()).addUUID(task.companyId()).addUUID(task.id())
+                        .addUUID(task.leaseAgentId()).addUUID(task.runId()).addLong(task.leaseEpoch()).addString(task.leaseKind()))
+                .chain(() -> outbox.appendAll(tx, events));
+    }
+
+    /** An agent claims for itself; a board owner/operator (or admin) may claim on an agent's behalf. */
+    private static void authorizeFor(Caller caller, UUID agentId) {
+        switch (caller.actorType()) {
+            case agent -> {
+                if (!agentId.toString().equals(caller.actorId())) {
+                    throw ApiException.forbidden("an agent key claims only for its own agent");
+                }
+            }
+            case board -> caller.requireWrite();
+            case admin -> {
+            }
+            default -> throw ApiException.forbidden("this credential may not claim work");
+        }
+    }
+
+    private Uni<AgentState> eligibleAgent(SqlConnection tx, UUID companyId, UUID agentId) {
+        return tasks.agent(tx, companyId, agentId).map(agent -> {
+            if (agent.budgetStopped()) {
+                throw ApiException.conflict("budget_exceeded", "the budget covering this agent is exhausted; no new work");
+            }
+            if (!agent.canWork()) {
+                throw ApiException.conflict("agent_not_active", "agent " + agentId + " is " + agent.status() + " and cannot claim work");
+            }
+            return agent;
+        });
+    }
+
+    private Uni<Void> relax(SqlConnection tx) {
+        return config.relaxedClaimCommit()
+                ? tx.query("set local synchronous_commit = off").execute().replaceWithVoid()
+                : Uni.createFrom().voidItem();
+    }
+
+}
