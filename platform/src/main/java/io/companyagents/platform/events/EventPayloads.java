@@ -88,4 +88,9 @@ public final class EventPayloads {
     public record KekRotationChanged(UUID rotationId, String provider, int fromVersion, int toVersion, long total,
                                      long rewrapped, long skipped) {
     }
+
+    /** A budget as configured (created, changed or deleted); its crossings are {@link BudgetStateChanged}. */
+    public record BudgetChanged(UUID budgetId, String scopeType, UUID scopeId, String window, long limitMicros,
+                                int warnPercent, boolean hardStop, long version) {
+    }
 }

@@ -45,7 +45,10 @@ public enum EventType {
     SECRET_GRANT_ADDED("secret.grant_added", Topics.SECRETS, EventPayloads.SecretGrantChanged.class),
     SECRET_GRANT_REMOVED("secret.grant_removed", Topics.SECRETS, EventPayloads.SecretGrantChanged.class),
     KEK_ROTATION_STARTED("kek_rotation.started", Topics.SECRETS, EventPayloads.KekRotationChanged.class),
-    KEK_ROTATION_COMPLETED("kek_rotation.completed", Topics.SECRETS, EventPayloads.KekRotationChanged.class);
+    KEK_ROTATION_COMPLETED("kek_rotation.completed", Topics.SECRETS, EventPayloads.KekRotationChanged.class),
+
+    BUDGET_SET("budget.set", Topics.LEDGER, EventPayloads.BudgetChanged.class),
+    BUDGET_DELETED("budget.deleted", Topics.LEDGER, EventPayloads.BudgetChanged.class);
 
     public static final String PREFIX = "io.companyagents.";
 

@@ -20,6 +20,7 @@ public final class TestPostgres {
     private final String user;
     private final String password;
     private final String database;
+    private TcpProxy proxy;
 
     private TestPostgres() {
         this.host = env("CA_TEST_PG", "127.0.0.1:5432");
@@ -59,10 +60,34 @@ public final class TestPostgres {
         return DriverManager.getConnection(jdbcUrl(), user, password);
     }
 
+    public String host() {
+        return host.substring(0, host.lastIndexOf(':'));
+    }
+
+    public int port() {
+        return Integer.parseInt(host.substring(host.lastIndexOf(':') + 1));
+    }
+
+    public String database() {
+        return database;
+    }
+
+    /**
+     * The services under test reach Postgres through this proxy, so a test can take the
+     * database away ({@link TcpProxy#cut()}) and give it back; the tests' own JDBC is direct.
+     */
+    public synchronized TcpProxy proxy() {
+        if (proxy == null) {
+            proxy = new TcpProxy(host(), port());
+        }
+        return proxy;
+    }
+
     public Map<String, String> quarkusProperties() {
+        String viaProxy = "127.0.0.1:" + proxy().port() + "/" + database;
         return Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://" + host + "/" + database,
-                "quarkus.datasource.jdbc.url", jdbcUrl(),
+                "quarkus.datasource.reactive.url", "postgresql://" + viaProxy,
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + viaProxy,
                 "quarkus.datasource.username", user,
                 "quarkus.datasource.password", password);
     }
