@@ -57,6 +57,11 @@ public class KeyStore {
                 });
     }
 
+    /** Drops a revoked key from this replica's cache at once (others see it within the cache's second). */
+    public void forget(String keyHash) {
+        cache.remove(keyHash);
+    }
+
     static Identity toIdentity(Row row) {
         UUID id = row.getUUID("id");
         String kind = row.getString("kind");
