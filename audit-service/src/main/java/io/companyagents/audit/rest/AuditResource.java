@@ -34,7 +34,7 @@ public class AuditResource {
     public record AuditEventView(long seq, UUID id, String type, OffsetDateTime occurredAt, OffsetDateTime recordedAt,
                                  String actorType, String actorId, String subjectType, String subjectId, JsonNode data,
                                  String hash, String prevHash) {
-        static AuditEventView of(AuditRecord r) {
+        public static AuditEventView of(AuditRecord r) {
             return new AuditEventView(r.seq(), r.id(), r.type(), r.occurredAt(), r.recordedAt(), r.actorType(),
                     r.actorId(), r.subjectType(), r.subjectId(), r.data(), r.hash(), r.prevHash());
         }

@@ -61,6 +61,17 @@ public class AuditQueries {
                 });
     }
 
+    /** The next events after a seq, in order (the SSE stream's feed). */
+    public Uni<List<AuditRecord>> after(UUID companyId, long afterSeq, int limit) {
+        return pool.preparedQuery("select " + COLUMNS + " from audit_events where company_id = $1 and seq > $2 order by seq limit $3")
+                .execute(Tuple.of(companyId, afterSeq, limit))
+                .map(rows -> {
+                    List<AuditRecord> records = new ArrayList<>();
+                    rows.forEach(r -> records.add(toRecord(r)));
+                    return records;
+                });
+    }
+
     /** Recomputes the whole chain of a company from seq 1, in batches; names the first row that does not fit. */
     public Uni<Verification> verify(UUID companyId) {
         return pool.preparedQuery("select seq, hash from audit_heads where company_id = $1").execute(Tuple.of(companyId))

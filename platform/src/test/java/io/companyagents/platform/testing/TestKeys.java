@@ -47,6 +47,8 @@ public final class TestKeys {
 
     public Map<String, String> quarkusProperties() {
         return Map.of(
+                // an instance directory of the test's own: key files never land in the user's home
+                "company-agents.instance-dir", publicKey.getParent().resolve("instance").toString(),
                 "mp.jwt.verify.publickey.location", publicKey.toString(),
                 "smallrye.jwt.sign.key.location", privateKey.toString());
     }
