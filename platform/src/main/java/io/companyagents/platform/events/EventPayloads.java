@@ -93,4 +93,26 @@ public final class EventPayloads {
     public record BudgetChanged(UUID budgetId, String scopeType, UUID scopeId, String window, long limitMicros,
                                 int warnPercent, boolean hardStop, long version) {
     }
+
+    public record MemoryScopeChanged(UUID id, String name, String kind, UUID ownerId) {
+    }
+
+    /** That an entry was written and by whom; its content stays in agents-service. */
+    public record MemoryEntryCreated(UUID id, UUID scopeId, java.util.List<String> tags, String createdByType,
+                                     String createdBy) {
+    }
+
+    public record JournalEntryCreated(UUID id, UUID agentId, String kind, UUID taskId) {
+    }
+
+    public record NotificationCreated(UUID id, String kind, java.util.List<UUID> recipients, String title,
+                                      boolean requiresAck) {
+    }
+
+    public record NotificationAcked(UUID id, UUID agentId, OffsetDateTime ackedAt) {
+    }
+
+    public record ApprovalChanged(UUID id, String kind, String status, String requestedByType, String requestedBy,
+                                  String decidedBy, long version) {
+    }
 }

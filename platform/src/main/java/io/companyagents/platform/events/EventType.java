@@ -48,7 +48,15 @@ public enum EventType {
     KEK_ROTATION_COMPLETED("kek_rotation.completed", Topics.SECRETS, EventPayloads.KekRotationChanged.class),
 
     BUDGET_SET("budget.set", Topics.LEDGER, EventPayloads.BudgetChanged.class),
-    BUDGET_DELETED("budget.deleted", Topics.LEDGER, EventPayloads.BudgetChanged.class);
+    BUDGET_DELETED("budget.deleted", Topics.LEDGER, EventPayloads.BudgetChanged.class),
+
+    MEMORY_SCOPE_CREATED("memory_scope.created", Topics.AGENTS, EventPayloads.MemoryScopeChanged.class),
+    MEMORY_ENTRY_CREATED("memory_entry.created", Topics.AGENTS, EventPayloads.MemoryEntryCreated.class),
+    JOURNAL_ENTRY_CREATED("journal_entry.created", Topics.AGENTS, EventPayloads.JournalEntryCreated.class),
+    NOTIFICATION_CREATED("notification.created", Topics.AGENTS, EventPayloads.NotificationCreated.class),
+    NOTIFICATION_ACKED("notification.acked", Topics.AGENTS, EventPayloads.NotificationAcked.class),
+    APPROVAL_REQUESTED("approval.requested", Topics.AGENTS, EventPayloads.ApprovalChanged.class),
+    APPROVAL_DECIDED("approval.decided", Topics.AGENTS, EventPayloads.ApprovalChanged.class);
 
     public static final String PREFIX = "io.companyagents.";
 

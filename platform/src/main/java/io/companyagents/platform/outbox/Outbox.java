@@ -87,6 +87,22 @@ public class Outbox {
                 .replaceWithVoid();
     }
 
+    /** An already-serialized CloudEvent bound for one topic. */
+    public record RawEvent(java.util.UUID eventId, java.util.UUID companyId, String type, String json) {
+    }
+
+    /** Appends already-serialized CloudEvents in one round trip, in order. */
+    public Uni<Void> appendRawAll(SqlClient tx, String topic, java.util.List<RawEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        java.util.List<Tuple> rows = new java.util.ArrayList<>(events.size());
+        for (RawEvent e : events) {
+            rows.add(Tuple.of(e.eventId(), topic, e.companyId(), e.type(), e.json()));
+        }
+        return tx.preparedQuery(INSERT_SQL).executeBatch(rows).replaceWithVoid();
+    }
+
     public CloudEvent toCloudEvent(DomainEvent event) {
         return new CloudEvent(CloudEvent.SPEC_VERSION, Ids.newId(), source, event.type().type(),
                 event.subjectType() + "/" + event.subjectId(),
