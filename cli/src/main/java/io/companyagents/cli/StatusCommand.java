@@ -85,7 +85,7 @@ public class StatusCommand implements Callable<Integer> {
         if (e.kind().equals("service")) {
             ready = alive && ServiceProcess.isReady(e.url(), Duration.ofSeconds(3));
         } else if (e.kind().equals("postgres") && e.embedded() && rf.databaseUrl() != null) {
-            ready = alive && postgresAnswers(rf.databaseUrl());
+            ready = alive && postgresAnswers(rf.databaseUrl() + "?sslmode=disable");
         } else {
             ready = alive && Ports.isListening(e.host(), e.port(), 2000);
         }

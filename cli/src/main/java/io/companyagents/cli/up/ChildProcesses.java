@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcesses {
 
     private static final Path SETSID = findSetsid();
+    private static final String MARKER = "=== company-agents: ";
 
     private ChildProcesses() {
     }
@@ -43,7 +44,7 @@ public final class ChildProcesses {
     public static void markLog(Path log, String what) {
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, System.lineSeparator() + "=== company-agents: " + what + " at " + Instant.now()
+            Files.writeString(log, System.lineSeparator() + MARKER + what + " at " + Instant.now()
                     + " ===" + System.lineSeparator(), StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException ignored) {
@@ -72,9 +73,19 @@ public final class ChildProcesses {
         }
     }
 
-    /** "the last n lines of <log>:" block for error messages. */
+    /**
+     * "the last n lines of <log>:" block for error messages: only lines written since the last start marker
+     * (see {@link #markLog}).
+     */
     public static String tailBlock(Path log, int lines) {
-        List<String> tail = tail(log, lines);
+        List<String> tail = tail(log, 2000);
+        for (int i = tail.size() - 1; i >= 0; i--) {
+            if (tail.get(i).startsWith(MARKER)) {
+                tail = tail.subList(i + 1, tail.size());
+                break;
+            }
+        }
+        tail = tail.subList(Math.max(0, tail.size() - lines), tail.size());
         if (tail.isEmpty()) {
             return "(" + log + " is empty)";
         }

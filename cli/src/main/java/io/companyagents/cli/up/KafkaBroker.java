@@ -2,6 +2,8 @@ package io.companyagents.cli.up;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -61,6 +63,14 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static KafkaBroker startEmbedded(InstanceLayout layout, int port, String java, String classpath,
             boolean useSetsid, Consumer<String> reporter) {
+        KafkaBroker broker = spawnEmbedded(layout, port, java, classpath, useSetsid);
+        broker.awaitEmbeddedReady(reporter);
+        return broker;
+    }
+
+    /** Formats the storage if needed and starts the broker child; does not wait for it. */
+    static KafkaBroker spawnEmbedded(InstanceLayout layout, int port, String java, String classpath,
+            boolean useSetsid) {
         Path log = layout.log("kafka");
         Path properties = layout.kafka().resolve("server.properties");
         try {
@@ -92,20 +102,23 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new LaunchException(LaunchException.EXIT_FAILED, "Cannot start the Kafka broker: " + e.getMessage(), e);
         }
-        KafkaBroker broker = new KafkaBroker("127.0.0.1:" + port, process, log);
+        return new KafkaBroker("127.0.0.1:" + port, process, log);
+    }
+
+    /** Waits for a spawned broker (stopping it on failure) and then reports an unexpected exit. */
+    void awaitEmbeddedReady(Consumer<String> reporter) {
         try {
-            broker.awaitReady(READY_TIMEOUT);
+            awaitReady(READY_TIMEOUT);
         } catch (RuntimeException e) {
-            broker.close();
+            close();
             throw e;
         }
         process.onExit().thenAccept(p -> {
-            if (!broker.stopping) {
+            if (!stopping) {
                 reporter.accept("WARNING: the Kafka broker (pid " + p.pid() + ") exited unexpectedly with "
                         + ChildProcesses.describeExit(p) + "; see " + log);
             }
         });
-        return broker;
     }
 
     static Path watchdogAgent(InstanceLayout layout) {
@@ -156,7 +169,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
                 "log.retention.hours=168",
-                "") ;
+                "");
     }
 
     private static void format(InstanceLayout layout, String java, String cp, Path properties, Path log) {
@@ -219,23 +232,34 @@ public final class KafkaBroker implements AutoCloseable {
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
-        while (System.nanoTime() < deadline) {
-            if (process != null && !process.isAlive()) {
-                throw new LaunchException(LaunchException.EXIT_FAILED, "The Kafka broker exited during startup ("
-                        + ChildProcesses.describeExit(process) + ").\n" + ChildProcesses.tailBlock(log, 30));
+        Properties props = adminProperties();
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "100");
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+        try (Admin admin = Admin.create(props)) {
+            while (System.nanoTime() < deadline) {
+                if (process != null && !process.isAlive()) {
+                    if (stopping) {
+                        throw new LaunchException(130, "Startup aborted: shutting down.");
+                    }
+                    throw new LaunchException(LaunchException.EXIT_FAILED, "The Kafka broker exited during startup ("
+                            + ChildProcesses.describeExit(process) + ").\n" + ChildProcesses.tailBlock(log, 30));
+                }
+                try {
+                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(3, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    last = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LaunchException(LaunchException.EXIT_FAILED, "Interrupted while waiting for Kafka", e);
+                }
+                sleep(200);
             }
-            try (Admin admin = Admin.create(adminProperties())) {
-                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-                return;
-            } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-                last = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LaunchException(LaunchException.EXIT_FAILED, "Interrupted while waiting for Kafka", e);
-            }
-            sleep(500);
+        } catch (KafkaException e) {
+            throw new LaunchException(LaunchException.EXIT_ENVIRONMENT, "Invalid Kafka bootstrap servers '"
+                    + bootstrapServers + "': " + e.getMessage(), e);
         }
-        String detail = last == null ? "" : " Last error: " + last.getMessage();
+        String detail = last == null ? "" : " Last error: " + (last.getCause() != null ? last.getCause() : last);
         throw new LaunchException(LaunchException.EXIT_FAILED, "Kafka at " + bootstrapServers + " did not become ready within "
                 + timeout.toSeconds() + " s." + detail + (log == null ? "" : "\n" + ChildProcesses.tailBlock(log, 30)));
     }
@@ -267,6 +291,7 @@ public final class KafkaBroker implements AutoCloseable {
                     }
                 }
             }
+            java.util.Collections.sort(created);
             return created;
         } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;

@@ -89,8 +89,18 @@ public record LaunchConfig(
         return Path.of(System.getProperty("user.home"), ".company-agents", "instances", instanceName);
     }
 
+    /**
+     * {@code <cache>/postgres}, where the cache is system property {@code company-agents.cache-dir}, else env
+     * {@code COMPANY_AGENTS_CACHE_DIR}, else {@code ~/.company-agents/cache}.
+     */
     public static Path defaultPgBinariesDir() {
-        return Path.of(System.getProperty("user.home"), ".company-agents", "cache", "postgres");
+        String cache = System.getProperty("company-agents.cache-dir");
+        if (cache == null || cache.isBlank()) {
+            cache = System.getenv("COMPANY_AGENTS_CACHE_DIR");
+        }
+        Path root = cache == null || cache.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".company-agents", "cache") : Path.of(cache);
+        return root.resolve("postgres");
     }
 
     public static String defaultJava() {

@@ -146,7 +146,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /** A postmaster left running on this data directory by an `up` that was killed: stop it. */
-    private static void stopOrphan(Path dataDir, Consumer<String> reporter) {
+    static void stopOrphan(Path dataDir, Consumer<String> reporter) {
         Optional<ProcessHandle> orphan = postmaster(dataDir);
         if (orphan.isEmpty()) {
             return;
@@ -173,8 +173,11 @@ public final class PostgresServer implements AutoCloseable {
                 return Optional.empty();
             }
             long pid = Long.parseLong(lines.get(0).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> h.info().command()
-                    .map(cmd -> cmd.endsWith("postgres") || cmd.endsWith("postmaster")).orElse(true));
+            String dir = dataDir.toAbsolutePath().toString();
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().command().map(cmd -> cmd.endsWith("postgres") || cmd.endsWith("postmaster"))
+                            .orElse(false))
+                    .filter(h -> h.info().commandLine().map(cl -> cl.contains(dir)).orElse(true));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -253,7 +256,19 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public String jdbcUrl(String db) {
-        return "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + db;
+        String query = parseUrl(databaseUrl).getRawQuery();
+        return "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + db
+                + (query == null || query.isEmpty() ? "" : "?" + query);
+    }
+
+    /** Null if a connection succeeds, else the reason (for a warning about an external DATABASE_URL). */
+    public String connectionProblem() {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("select 1");
+            return null;
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
     }
 
     public Properties jdbcProperties() {
@@ -265,6 +280,10 @@ public final class PostgresServer implements AutoCloseable {
             p.setProperty("password", password);
         }
         p.setProperty("connectTimeout", "10");
+        String sslMode = System.getenv("PGSSLMODE");
+        if (embedded == null && sslMode != null && !sslMode.isBlank()) {
+            p.setProperty("sslmode", sslMode);
+        }
         return p;
     }
 

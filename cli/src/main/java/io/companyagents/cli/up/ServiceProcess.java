@@ -28,6 +28,8 @@ public final class ServiceProcess {
     private final Consumer<String> reporter;
     private Process process;
     private volatile boolean stopping;
+    /** Unexpected exits are reported only once the child has been ready (startup failures are reported by awaitReady). */
+    private volatile boolean watching;
 
     ServiceProcess(Component component, LaunchConfig config, InstanceLayout layout, Map<String, String> environment,
             Path watchdogAgent, Consumer<String> reporter) {
@@ -104,10 +106,11 @@ public final class ServiceProcess {
         builder.environment().putAll(environment);
         try {
             stopping = false;
+            watching = false;
             Process started = builder.start();
             process = started;
             started.onExit().thenAccept(p -> {
-                if (!stopping && processIs(p)) {
+                if (watching && !stopping && processIs(p)) {
                     reporter.accept("WARNING: " + name() + " (pid " + p.pid() + ") exited unexpectedly with "
                             + ChildProcesses.describeExit(p) + "; see " + log);
                 }
@@ -142,6 +145,7 @@ public final class ServiceProcess {
                         + ChildProcesses.describeExit(p) + ").\n" + ChildProcesses.tailBlock(log, 30));
             }
             if (isReady(url(), Duration.ofSeconds(2))) {
+                watching = true;
                 return;
             }
             if (System.nanoTime() > deadlineNanos) {

@@ -47,6 +47,8 @@ public final class SystemLauncher implements AutoCloseable {
     private Path watchdogAgent;
     private boolean closed;
     private boolean closing;
+    /** Start steps that close() must let finish (then register() stops what they started). */
+    private int inFlight;
     private Instant startedAt;
     private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
 
@@ -91,9 +93,10 @@ public final class SystemLauncher implements AutoCloseable {
             boolean adminKeyExisted = Files.exists(layout.adminKey());
             startInfrastructureSteps();
 
-            step("Preparing the internal JWT key pair");
             if (JwtKeys.ensure(layout)) {
                 step("Generated the internal JWT key pair in " + layout.secrets());
+            } else {
+                step("Using the internal JWT key pair in " + layout.secrets());
             }
 
             List<Component> backends = Component.services();
@@ -168,13 +171,21 @@ public final class SystemLauncher implements AutoCloseable {
         PostgresServer pg;
         if (config.embeddedPostgres()) {
             step("Starting embedded PostgreSQL 16 on 127.0.0.1:" + config.pgPort() + " (data in " + layout.db() + ")");
-            pg = PostgresServer.startEmbedded(layout, config.pgPort(), config.pgBinariesDir(), reporter);
-            register(() -> postgres = pg, pg);
+            pg = inFlight(() -> {
+                PostgresServer started = PostgresServer.startEmbedded(layout, config.pgPort(), config.pgBinariesDir(),
+                        reporter);
+                register(() -> postgres = started, started);
+                return started;
+            });
             step("PostgreSQL ready in " + seconds(t0) + " (database " + PostgresServer.DATABASE + ", pid " + pg.pid() + ")");
         } else {
             pg = PostgresServer.external(config.databaseUrl());
             register(() -> postgres = pg, pg);
             step("Using PostgreSQL from DATABASE_URL: " + PostgresServer.redact(config.databaseUrl()));
+            String problem = pg.connectionProblem();
+            if (problem != null) {
+                step("WARNING: cannot connect to DATABASE_URL from here (" + problem + "); the services will try anyway");
+            }
         }
 
         long t1 = System.nanoTime();
@@ -182,9 +193,13 @@ public final class SystemLauncher implements AutoCloseable {
         if (config.embeddedKafka()) {
             step("Starting embedded Kafka (KRaft) on 127.0.0.1:" + config.kafkaPort() + " (data in " + layout.kafkaData() + ")");
             String cp = config.kafkaClasspath() != null ? config.kafkaClasspath() : System.getProperty("java.class.path");
-            k = KafkaBroker.startEmbedded(layout, config.kafkaPort(), config.javaExecutable(), cp, config.useSetsid(),
-                    reporter);
-            register(() -> kafka = k, k);
+            k = inFlight(() -> {
+                KafkaBroker spawned = KafkaBroker.spawnEmbedded(layout, config.kafkaPort(), config.javaExecutable(), cp,
+                        config.useSetsid());
+                register(() -> kafka = spawned, spawned);
+                return spawned;
+            });
+            k.awaitEmbeddedReady(reporter);
             step("Kafka ready in " + seconds(t1) + " (pid " + k.pid() + ")");
         } else {
             step("Using Kafka from KAFKA_BOOTSTRAP_SERVERS: " + config.kafkaBootstrapServers());
@@ -202,9 +217,12 @@ public final class SystemLauncher implements AutoCloseable {
         Map<String, Long> startTimes = new LinkedHashMap<>();
         for (Component c : components) {
             ServiceProcess sp = new ServiceProcess(c, config, layout, environment(c), watchdogAgent, reporter);
-            register(() -> services.put(c, sp), null);
             startTimes.put(c.id(), System.nanoTime());
-            sp.start();
+            inFlight(() -> {
+                register(() -> services.put(c, sp), null);
+                sp.start();
+                return sp;
+            });
             started.add(sp);
         }
         ExecutorService pool = Executors.newFixedThreadPool(started.size(), r -> {
@@ -283,7 +301,10 @@ public final class SystemLauncher implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         step("Starting " + c.id());
-        sp.start();
+        inFlight(() -> {
+            sp.start();
+            return sp;
+        });
         sp.awaitReady(System.nanoTime() + config.readyTimeout().toNanos());
         step(c.id() + " ready on " + sp.url() + " in " + seconds(t0) + " (pid " + sp.pid() + ")");
         writeRunFile(Instant.now());
@@ -329,6 +350,24 @@ public final class SystemLauncher implements AutoCloseable {
         throw aborted();
     }
 
+    /** Runs a start step that {@link #close()} waits for (bounded) instead of racing with it. */
+    private <T> T inFlight(java.util.function.Supplier<T> step) {
+        synchronized (state) {
+            if (closing) {
+                throw aborted();
+            }
+            inFlight++;
+        }
+        try {
+            return step.get();
+        } finally {
+            synchronized (state) {
+                inFlight--;
+                state.notifyAll();
+            }
+        }
+    }
+
     private boolean isClosing() {
         synchronized (state) {
             return closing;
@@ -354,6 +393,9 @@ public final class SystemLauncher implements AutoCloseable {
                         });
             }
         });
+        if (config.embeddedPostgres()) {
+            PostgresServer.stopOrphan(layout.db(), reporter);
+        }
         try {
             Files.deleteIfExists(layout.runFile());
         } catch (IOException ignored) {
@@ -403,6 +445,15 @@ public final class SystemLauncher implements AutoCloseable {
                 toStop = null;
             } else {
                 closing = true;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (inFlight > 0 && System.nanoTime() < deadline) {
+                    try {
+                        state.wait(200);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
                 toStop = new ArrayList<>(services.values());
             }
         }

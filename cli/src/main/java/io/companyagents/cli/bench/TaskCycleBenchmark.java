@@ -1,0 +1,190 @@
+package io.companyagents.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives the full work cycle — claim, start, finish — through the gateway with N simulated
+ * agents, each with its own agent key, and prints cycles per second and p50/p99 latency per
+ * call. Leases, runs, the outbox and the audit trail are all in the path. Run it against a
+ * system started with {@code company-agents up}.
+ */
+@Command(name = "tasks", description = "Benchmark claim → start → finish through the gateway.")
+public class TaskCycleBenchmark implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--url", description = "Gateway URL.", defaultValue = "http://127.0.0.1:8080")
+    String url;
+
+    @Option(names = "--key", description = "Admin API key (default: the instance's admin.key).")
+    String key;
+
+    @Option(names = "--key-file", description = "File holding the admin key.",
+            defaultValue = "${sys:user.home}/.company-agents/instances/default/admin.key")
+    Path keyFile;
+
+    @Option(names = "--agents", description = "Concurrent simulated agents.", defaultValue = "8")
+    int agents;
+
+    @Option(names = "--tasks", description = "Tasks created up front.", defaultValue = "3000")
+    int tasks;
+
+    @Option(names = "--duration", description = "Seconds to measure.", defaultValue = "20")
+    int seconds;
+
+    @Option(names = "--warmup", description = "Seconds of warm-up before measuring.", defaultValue = "5")
+    int warmup;
+
+    private HttpClient http;
+    private String base;
+
+    @Override
+    public Integer call() throws Exception {
+        String admin = key != null ? key : Files.readString(keyFile).trim();
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        JsonNode company = post(admin, "/api/v1/companies", Map.of("name", "Bench " + UUID.randomUUID().toString().substring(0, 8)), 201);
+        String companyId = company.get("id").asText();
+        base = "/api/v1/companies/" + companyId;
+        System.err.printf("company %s: creating %d tasks and %d agent keys%n", companyId, tasks, agents);
+        List<String> agentKeys = new ArrayList<>();
+        List<UUID> agentIds = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            UUID agent = UUID.randomUUID();
+            agentIds.add(agent);
+            agentKeys.add(post(admin, base + "/agents/" + agent + "/keys", Map.of("name", "bench-" + i), 201).get("key").asText());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(agents, 16));
+        try {
+            List<Future<?>> creates = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                int n = i;
+                creates.add(pool.submit(() -> post(admin, base + "/tasks",
+                        Map.of("title", "bench task " + n, "reviewPolicy", "none", "priority", n % 4), 201)));
+            }
+            for (Future<?> f : creates) {
+                f.get();
+            }
+            Histogram claim = histogram();
+            Histogram start = histogram();
+            Histogram finish = histogram();
+            AtomicLong cycles = new AtomicLong();
+            AtomicLong errors = new AtomicLong();
+            long warmEnd = System.nanoTime() + Duration.ofSeconds(warmup).toNanos();
+            long end = warmEnd + Duration.ofSeconds(seconds).toNanos();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < agents; i++) {
+                String agentKey = agentKeys.get(i);
+                UUID agent = agentIds.get(i);
+                workers.add(pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        boolean measure = System.nanoTime() > warmEnd;
+                        try {
+                            long t0 = System.nanoTime();
+                            HttpResponse<String> c = send(agentKey, "POST", base + "/claims", Map.of("agentId", agent.toString(), "leaseSeconds", 300));
+                            long t1 = System.nanoTime();
+                            if (c.statusCode() == 204) {
+                                return null;
+                            }
+                            JsonNode claimed = check(c, 200);
+                            String task = claimed.path("task").path("id").asText();
+                            long epoch = claimed.path("lease").path("leaseEpoch").asLong();
+                            String run = claimed.path("run").path("id").asText();
+                            check(send(agentKey, "POST", base + "/tasks/" + task + "/actions/start", Map.of("leaseEpoch", epoch)), 200);
+                            long t2 = System.nanoTime();
+                            check(send(agentKey, "POST", base + "/runs/" + run + "/finish",
+                                    Map.of("leaseEpoch", epoch, "outcome", "succeeded", "summary", "bench",
+                                            "usage", Map.of("provider", "anthropic", "model", "claude-sonnet-4-5", "inputTokens", 1200, "outputTokens", 300))), 200);
+                            long t3 = System.nanoTime();
+                            if (measure && t3 < end) {
+                                claim.recordValue((t1 - t0) / 1000);
+                                start.recordValue((t2 - t1) / 1000);
+                                finish.recordValue((t3 - t2) / 1000);
+                                cycles.incrementAndGet();
+                            }
+                        } catch (RuntimeException e) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+            double rate = cycles.get() / (double) seconds;
+            System.out.printf("agents=%d  cycles=%d in %ds  => %.0f cycles/s  (errors %d)%n", agents, cycles.get(), seconds, rate, errors.get());
+            print("claim ", claim);
+            print("start ", start);
+            print("finish", finish);
+            if (cycles.get() + 50 >= tasks) {
+                System.out.println("note: the task pool ran low; raise --tasks for a longer steady state");
+            }
+            return errors.get() == 0 ? 0 : 1;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Histogram histogram() {
+        return new org.HdrHistogram.ConcurrentHistogram(60_000_000L, 3);
+    }
+
+    private static void print(String name, Histogram h) {
+        System.out.printf("  %s p50 %6.2f ms   p99 %6.2f ms   max %7.2f ms   n=%d%n", name,
+                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+                h.getTotalCount());
+    }
+
+    private JsonNode post(String key, String path, Object body, int expected) {
+        return check(send(key, "POST", path, body), expected);
+    }
+
+    private HttpResponse<String> send(String key, String method, String path, Object body) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .timeout(Duration.ofSeconds(30)).build();
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode check(HttpResponse<String> response, int expected) {
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(response.request().method() + " " + response.request().uri().getPath()
+                    + " answered " + response.statusCode() + ": " + response.body());
+        }
+        try {
+            return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.companyagents.ledger.messaging;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.companyagents.ledger.repository.AgentProjection;
+import io.companyagents.ledger.service.CostService;
+import io.companyagents.platform.events.EventPayloads;
+import io.companyagents.platform.events.EventType;
+import io.companyagents.platform.inbox.Inbox;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What the ledger learns from others, each event applied once (inbox, same transaction as the
+ * effect): agents and their teams from ca.agents.v1, and runs' usage from ca.tasks.v1
+ * ({@code run.finished}), recorded as a cost entry. Other events are skipped without touching
+ * the database. Transient failures are retried with back-off; a poison event fails at once and
+ * the connector moves it to the dead-letter topic.
+ */
+@ApplicationScoped
+public class LedgerConsumer {
+
+    private static final Logger LOG = Logger.getLogger(LedgerConsumer.class);
+    static final String CONSUMER = "ledger-projections";
+    private static final Set<String> AGENT_TYPES = Set.of(EventType.AGENT_CREATED.type(), EventType.AGENT_UPDATED.type(),
+            EventType.AGENT_STATUS_CHANGED.type());
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    AgentProjection agents;
+
+    @Inject
+    CostService costs;
+
+    @Inject
+    ObjectMapper mapper;
+
+    /** An event this consumer applies: its envelope and the work it implies. */
+    private record Applicable(UUID id, String describe, java.util.function.Function<SqlConnection, Uni<Void>> effect) {
+    }
+
+    @Incoming("ledger-in")
+    public Uni<Void> consume(ConsumerRecord<String, String> record) {
+        Applicable applicable;
+        try {
+            applicable = parse(record.value());
+        } catch (PoisonEventException e) {
+            LOG.warnf("poison event at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+            return Uni.createFrom().failure(e);
+        }
+        if (applicable == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.withTransaction(tx -> inbox.firstDelivery(tx, CONSUMER, applicable.id())
+                        .chain(first -> first ? applicable.effect().apply(tx) : Uni.createFrom().voidItem()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
+                .onFailure().invoke(f -> LOG.errorf("could not apply %s %s: %s", applicable.describe(), applicable.id(),
+                        f.getMessage()));
+    }
+
+    /** The event's effect, or null for an event the ledger does not need. */
+    private Applicable parse(String json) {
+        JsonNode event;
+        try {
+            event = mapper.readTree(json);
+        } catch (Exception e) {
+            throw new PoisonEventException("not JSON");
+        }
+        if (event == null || !event.isObject()) {
+            throw new PoisonEventException("not a JSON object");
+        }
+        String type = event.path("type").asText("");
+        boolean agent = AGENT_TYPES.contains(type);
+        if (!agent && !EventType.RUN_FINISHED.type().equals(type)) {
+            return null;
+        }
+        UUID id;
+        UUID company;
+        try {
+            id = UUID.fromString(event.path("id").asText());
+            company = UUID.fromString(event.path("companyid").asText());
+        } catch (IllegalArgumentException e) {
+            throw new PoisonEventException(type + " without a valid id or companyid");
+        }
+        JsonNode data = event.path("data");
+        if (agent) {
+            EventPayloads.AgentChanged a = read(data, EventPayloads.AgentChanged.class, type);
+            if (a.id() == null) {
+                throw new PoisonEventException(type + " without an agent id");
+            }
+            return new Applicable(id, type, tx -> agents.upsert(tx, company, a.id(), a.teamId(), a.version()));
+        }
+        EventPayloads.RunFinished run = read(data, EventPayloads.RunFinished.class, type);
+        EventPayloads.Usage u = run.usage();
+        if (u == null) {
+            return null;
+        }
+        if (run.agentId() == null || u.provider() == null || u.model() == null || u.inputTokens() < 0 || u.outputTokens() < 0
+                || (u.cachedInputTokens() != null && u.cachedInputTokens() < 0) || (u.costMicros() != null && u.costMicros() < 0)) {
+            throw new PoisonEventException(type + " with incomplete or negative usage");
+        }
+        OffsetDateTime time;
+        try {
+            time = event.hasNonNull("time") ? OffsetDateTime.parse(event.get("time").asText()) : OffsetDateTime.now(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new PoisonEventException(type + " with an unreadable time");
+        }
+        String actorType = event.path("actortype").asText("system");
+        String actorId = event.path("actorid").asText("tasks-service");
+        return new Applicable(id, type, tx -> costs.recordRunUsage(tx, company, id, time, actorType, actorId, run));
+    }
+
+    private <T> T read(JsonNode data, Class<T> type, String eventType) {
+        try {
+            T value = mapper.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(data);
+            if (value == null) {
+                throw new PoisonEventException(eventType + " without data");
+            }
+            return value;
+        } catch (PoisonEventException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PoisonEventException("malformed " + eventType + ": " + e.getClass().getSimpleName());
+        }
+    }
+}

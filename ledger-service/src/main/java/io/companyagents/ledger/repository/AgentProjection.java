@@ -1,0 +1,46 @@
+package io.companyagents.ledger.repository;
+
+import io.companyagents.platform.problem.ApiException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.UUID;
+
+/**
+ * The ledger's copy of agents-service's agents (from ca.agents.v1): which team an agent's
+ * costs are attributed to. It lags agents-service by the outbox relay's latency.
+ */
+@ApplicationScoped
+public class AgentProjection {
+
+    /** Applies an agent event; an older version than the one held is ignored. */
+    public Uni<Void> upsert(SqlClient tx, UUID companyId, UUID agentId, UUID teamId, long version) {
+        return tx.preparedQuery("insert into agents (agent_id, company_id, team_id, version) values ($1, $2, $3, $4)"
+                        + " on conflict (agent_id) do update set team_id = excluded.team_id, version = excluded.version,"
+                        + " updated_at = now() where agents.version <= excluded.version")
+                .execute(Tuple.tuple().addUUID(agentId).addUUID(companyId).addUUID(teamId).addLong(version))
+                .replaceWithVoid();
+    }
+
+    /**
+     * The agent's team now, or {@code fallback} when the ledger has not heard of the agent yet.
+     * An agent known to belong to another company is not found.
+     */
+    public Uni<UUID> teamOf(SqlClient client, UUID companyId, UUID agentId, UUID fallback) {
+        return client.preparedQuery("select company_id, team_id from agents where agent_id = $1")
+                .execute(Tuple.of(agentId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return fallback;
+                    }
+                    Row r = rows.iterator().next();
+                    if (!companyId.equals(r.getUUID("company_id"))) {
+                        throw ApiException.notFound("agent " + agentId);
+                    }
+                    return r.getUUID("team_id");
+                });
+    }
+}

@@ -1,0 +1,156 @@
+package io.companyagents.ledger.repository;
+
+import io.companyagents.ledger.domain.CostEntry;
+import io.companyagents.ledger.domain.ScopeType;
+import io.companyagents.platform.paging.Page;
+import io.companyagents.platform.paging.PageRequest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Cost entries: append, list, and the sums summaries and budgets are made of. */
+@ApplicationScoped
+public class CostEntryRepository {
+
+    static final String COLUMNS = "id, company_id, agent_id, team_id, task_id, run_id, project_id, provider, model,"
+            + " input_tokens, output_tokens, cached_input_tokens, cost_micros, cost_source, source, occurred_at, recorded_at";
+
+    public record Filter(UUID agentId, UUID teamId, UUID taskId, UUID projectId, UUID runId, OffsetDateTime from,
+                         OffsetDateTime to) {
+    }
+
+    /** What a summary groups by, as the SQL expression of its key. */
+    public enum GroupBy {
+        agent("agent_id::text"), team("team_id::text"), task("task_id::text"), project("project_id::text"),
+        provider("provider"), model("model"), day("to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD')");
+
+        final String key;
+
+        GroupBy(String key) {
+            this.key = key;
+        }
+    }
+
+    public record Group(String key, long costMicros, long inputTokens, long outputTokens, long cachedInputTokens,
+                        long entries) {
+    }
+
+    public record Totals(List<Group> groups, Group total) {
+    }
+
+    /**
+     * Inserts the entry; answers it as stored, or empty when an entry with its id exists
+     * already (the id of an entry made from an event is that event's id).
+     */
+    public Uni<Optional<CostEntry>> insert(SqlClient tx, CostEntry e, String recordedBy) {
+        return tx.preparedQuery("insert into cost_entries (id, company_id, agent_id, team_id, task_id, run_id, project_id,"
+                        + " provider, model, input_tokens, output_tokens, cached_input_tokens, cost_micros, cost_source, source,"
+                        + " occurred_at, recorded_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+                        + " $16, $17) on conflict (id) do nothing returning " + COLUMNS)
+                .execute(Tuple.tuple().addUUID(e.id()).addUUID(e.companyId()).addUUID(e.agentId()).addUUID(e.teamId())
+                        .addUUID(e.taskId()).addUUID(e.runId()).addUUID(e.projectId()).addString(e.provider())
+                        .addString(e.model()).addLong(e.inputTokens()).addLong(e.outputTokens())
+                        .addLong(e.cachedInputTokens()).addLong(e.costMicros()).addString(e.costSource())
+                        .addString(e.source()).addOffsetDateTime(e.occurredAt()).addString(recordedBy))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+    }
+
+    public Uni<Page<CostEntry>> list(SqlClient client, UUID companyId, Filter f, PageRequest page) {
+        List<Object> params = new ArrayList<>();
+        params.add(companyId);
+        StringBuilder where = new StringBuilder("company_id = $1");
+        add(where, params, "agent_id = ", f.agentId());
+        add(where, params, "team_id = ", f.teamId());
+        add(where, params, "task_id = ", f.taskId());
+        add(where, params, "project_id = ", f.projectId());
+        add(where, params, "run_id = ", f.runId());
+        add(where, params, "occurred_at >= ", f.from());
+        add(where, params, "occurred_at < ", f.to());
+        add(where, params, "id > ", page.afterId());
+        params.add(page.fetchSize());
+        return client.preparedQuery("select " + COLUMNS + " from cost_entries where " + where + " order by id limit $" + params.size())
+                .execute(Tuple.from(params))
+                .map(rows -> {
+                    List<CostEntry> out = new ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(map(r)));
+                    return page.page(out, e -> e.id().toString());
+                });
+    }
+
+    /**
+     * The groups and their total from one statement (one snapshot), so the total is the sum of
+     * the groups and of the entries it covers whatever is being inserted meanwhile.
+     */
+    public Uni<Totals> summary(SqlClient client, UUID companyId, GroupBy groupBy, OffsetDateTime from, OffsetDateTime to) {
+        List<Object> params = new ArrayList<>();
+        params.add(companyId);
+        StringBuilder where = new StringBuilder("company_id = $1");
+        add(where, params, "occurred_at >= ", from);
+        add(where, params, "occurred_at < ", to);
+        String order = groupBy == GroupBy.day ? "key" : "cost_micros desc, key";
+        return client.preparedQuery("select " + groupBy.key + " as key, grouping(" + groupBy.key + ") = 1 as total,"
+                        + " coalesce(sum(cost_micros), 0)::bigint as cost_micros, coalesce(sum(input_tokens), 0)::bigint as input_tokens,"
+                        + " coalesce(sum(output_tokens), 0)::bigint as output_tokens,"
+                        + " coalesce(sum(cached_input_tokens), 0)::bigint as cached_input_tokens, count(*) as entries"
+                        + " from cost_entries where " + where + " group by grouping sets ((" + groupBy.key + "), ())"
+                        + " order by total, " + order + " nulls last")
+                .execute(Tuple.from(params))
+                .map(rows -> {
+                    List<Group> groups = new ArrayList<>();
+                    Group total = null;
+                    for (Row r : rows) {
+                        Group g = new Group(r.getString("key"), r.getLong("cost_micros"), r.getLong("input_tokens"),
+                                r.getLong("output_tokens"), r.getLong("cached_input_tokens"), r.getLong("entries"));
+                        if (r.getBoolean("total")) {
+                            total = g;
+                        } else {
+                            groups.add(g);
+                        }
+                    }
+                    return new Totals(List.copyOf(groups), total);
+                });
+    }
+
+    /** What a scope spent in {@code [from, to)} (either bound may be open). */
+    public Uni<Long> spent(SqlClient client, UUID companyId, ScopeType scope, UUID scopeId, OffsetDateTime from,
+                           OffsetDateTime to) {
+        List<Object> params = new ArrayList<>();
+        params.add(companyId);
+        StringBuilder where = new StringBuilder("company_id = $1");
+        switch (scope) {
+            case agent -> add(where, params, "agent_id = ", scopeId);
+            case team -> add(where, params, "team_id = ", scopeId);
+            case project -> add(where, params, "project_id = ", scopeId);
+            case company -> {
+            }
+        }
+        add(where, params, "occurred_at >= ", from);
+        add(where, params, "occurred_at < ", to);
+        return client.preparedQuery("select coalesce(sum(cost_micros), 0)::bigint from cost_entries where " + where)
+                .execute(Tuple.from(params))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    private static void add(StringBuilder where, List<Object> params, String condition, Object value) {
+        if (value != null) {
+            params.add(value);
+            where.append(" and ").append(condition).append('$').append(params.size());
+        }
+    }
+
+    static CostEntry map(Row r) {
+        return new CostEntry(r.getUUID("id"), r.getUUID("company_id"), r.getUUID("agent_id"), r.getUUID("team_id"),
+                r.getUUID("task_id"), r.getUUID("run_id"), r.getUUID("project_id"), r.getString("provider"),
+                r.getString("model"), r.getLong("input_tokens"), r.getLong("output_tokens"),
+                r.getLong("cached_input_tokens"), r.getLong("cost_micros"), r.getString("cost_source"),
+                r.getString("source"), r.getOffsetDateTime("occurred_at"), r.getOffsetDateTime("recorded_at"));
+    }
+}
