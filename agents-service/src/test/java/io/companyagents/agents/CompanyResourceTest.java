@@ -135,6 +135,74 @@ class CompanyResourceTest {
         given().get("/q/openapi?format=json").then().statusCode(200).body("paths", org.hamcrest.Matchers.hasKey("/api/v1/companies"));
     }
 
+    @Test
+    void aPatchChangesOnlyWhatItSendsAndPublishesCompanyUpdated() throws Exception {
+        String id = create("Patchable Co");
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body("{\"name\":\"Patched Co\",\"description\":null,\"status\":\"paused\"}")
+                .patch("/api/v1/companies/" + id)
+                .then().statusCode(200).header("ETag", "\"1\"")
+                .body("name", equalTo("Patched Co")).body("description", equalTo(null))
+                .body("status", equalTo("paused")).body("slug", equalTo("patchable-co"))
+                .body("defaultReviewPolicy", equalTo("pm")).body("version", equalTo(1));
+        // an empty patch changes nothing, not even the version
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).header("If-Match", "\"1\"").body("{}")
+                .patch("/api/v1/companies/" + id).then().statusCode(200).header("ETag", "\"1\"");
+        assertEquals(1, Org.events("company.updated", UUID.fromString(id)));
+        List<ConsumerRecord<String, String>> records = TestKafka.instance().awaitRecords(Topics.AGENTS,
+                r -> r.value().contains("io.companyagents.company.updated") && r.value().contains(id), 1, Duration.ofSeconds(30));
+        JsonNode data = JSON.readTree(records.get(0).value()).get("data");
+        assertEquals("paused", data.get("status").asText());
+        assertEquals(1, data.get("version").asLong());
+    }
+
+    @Test
+    void aPatchOnAStaleVersionIs412AndOneWithoutIfMatchIs428() {
+        String id = create("Versioned Co");
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body("{\"description\":\"first\"}").patch("/api/v1/companies/" + id).then().statusCode(200);
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body("{\"description\":\"lost update\"}").patch("/api/v1/companies/" + id)
+                .then().statusCode(412).contentType("application/problem+json").body("code", equalTo("precondition_failed"));
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
+                .body("{\"description\":\"blind\"}").patch("/api/v1/companies/" + id)
+                .then().statusCode(428).body("code", equalTo("precondition_required"));
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/companies/" + id)
+                .then().body("description", equalTo("first")).header("ETag", "\"1\"");
+    }
+
+    @Test
+    void readOnlyOrInvalidFieldsInAPatchAre400() {
+        String id = create("Strict Co");
+        for (String body : List.of("{\"slug\":\"other\"}", "{\"id\":\"" + UUID.randomUUID() + "\"}",
+                "{\"version\":7}", "{\"createdAt\":\"2020-01-01T00:00:00Z\"}")) {
+            given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).header("If-Match", "\"0\"").body(body)
+                    .patch("/api/v1/companies/" + id).then().statusCode(400).body("code", equalTo("validation_failed"));
+        }
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body("{\"name\":null,\"status\":\"gone\"}").patch("/api/v1/companies/" + id)
+                .then().statusCode(400).body("errors.field", hasItem("status"));
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body("{\"name\":\" \",\"defaultReviewPolicy\":\"always\"}").patch("/api/v1/companies/" + id)
+                .then().statusCode(400).body("errors.field", contains("defaultReviewPolicy", "name"));
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/companies/" + id).then().header("ETag", "\"0\"");
+    }
+
+    @Test
+    void viewersAndAgentsCannotChangeACompanyAndOtherCompaniesCannotSeeIt() {
+        UUID id = UUID.fromString(create("Guarded Co"));
+        UUID other = UUID.fromString(create("Other Co"));
+        String patch = "{\"description\":\"x\"}";
+        given().auth().oauth2(TestTokens.board(id, "viewer")).contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body(patch).patch("/api/v1/companies/" + id).then().statusCode(403).body("code", equalTo("forbidden"));
+        given().auth().oauth2(TestTokens.agent(id, UUID.randomUUID())).contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body(patch).patch("/api/v1/companies/" + id).then().statusCode(403);
+        given().auth().oauth2(TestTokens.board(other, "owner")).contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body(patch).patch("/api/v1/companies/" + id).then().statusCode(404);
+        given().auth().oauth2(TestTokens.board(id, "operator")).contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body(patch).patch("/api/v1/companies/" + id).then().statusCode(200);
+    }
+
     private static long companyRows() throws Exception {
         return scalar("select count(*) from agents.companies");
     }

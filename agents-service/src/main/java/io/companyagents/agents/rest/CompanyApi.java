@@ -3,6 +3,7 @@ package io.companyagents.agents.rest;
 import io.companyagents.agents.domain.Company;
 import io.companyagents.agents.domain.CompanyStatus;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -20,6 +21,14 @@ public final class CompanyApi {
             @Size(min = 2, max = 64) @Pattern(regexp = "[a-z0-9][a-z0-9-]*", message = "lowercase letters, digits and dashes") String slug,
             @Size(max = 4000) String description,
             @Pattern(regexp = "none|pm|qa|full", message = "one of none, pm, qa, full") String defaultReviewPolicy) {
+    }
+
+    /** PATCH body (merge patch): absent members stay as they are; id, slug, createdAt and version are read-only. */
+    public record UpdateCompany(
+            @NotBlank @Size(max = 200) String name,
+            @Size(max = 4000) String description,
+            @NotNull CompanyStatus status,
+            @NotNull @Pattern(regexp = "none|pm|qa|full", message = "one of none, pm, qa, full") String defaultReviewPolicy) {
     }
 
     public record CompanyView(UUID id, String name, String slug, String description, CompanyStatus status,

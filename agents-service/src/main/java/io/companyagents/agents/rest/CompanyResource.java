@@ -1,7 +1,10 @@
 package io.companyagents.agents.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.companyagents.agents.rest.CompanyApi.CompanyView;
 import io.companyagents.agents.rest.CompanyApi.CreateCompany;
+import io.companyagents.agents.rest.CompanyApi.UpdateCompany;
 import io.companyagents.agents.service.CompanyService;
 import io.companyagents.platform.identity.Caller;
 import io.companyagents.platform.paging.Page;
@@ -11,6 +14,8 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,9 +23,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 @Path("/api/v1/companies")
@@ -32,6 +41,12 @@ public class CompanyResource {
 
     @Inject
     Caller caller;
+
+    @Inject
+    OrgAccess access;
+
+    @Inject
+    RequestBodies bodies;
 
     @POST
     @Operation(summary = "Create a company (admin key only)")
@@ -59,5 +74,18 @@ public class CompanyResource {
         caller.requireCompany(companyId);
         return companies.get(companyId)
                 .map(c -> Response.ok(CompanyView.of(c)).tag(new EntityTag(Long.toString(c.version))).build());
+    }
+
+    @PATCH
+    @Path("{companyId}")
+    @Operation(summary = "Change a company (merge patch; If-Match with the ETag is required)")
+    @RequestBody(content = @Content(schema = @Schema(implementation = UpdateCompany.class)))
+    public Uni<Response> updateCompany(@PathParam("companyId") UUID companyId, @HeaderParam("If-Match") String ifMatch,
+                                ObjectNode body) throws JsonProcessingException {
+        access.manage(companyId);
+        OptionalLong expected = Preconditions.expectedVersion(ifMatch);
+        Patch<UpdateCompany> patch = bodies.patch(body, UpdateCompany.class);
+        return companies.update(companyId, expected, patch, access.actorType(), access.actorId())
+                .map(c -> Response.ok(CompanyView.of(c)).tag(Preconditions.etag(c.version)).build());
     }
 }

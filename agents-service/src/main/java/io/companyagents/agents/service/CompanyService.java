@@ -4,6 +4,9 @@ import io.companyagents.agents.domain.Company;
 import io.companyagents.agents.domain.CompanyStatus;
 import io.companyagents.agents.repository.CompanyRepository;
 import io.companyagents.agents.rest.CompanyApi.CreateCompany;
+import io.companyagents.agents.rest.CompanyApi.UpdateCompany;
+import io.companyagents.agents.rest.Patch;
+import io.companyagents.agents.rest.Preconditions;
 import io.companyagents.platform.events.DomainEvent;
 import io.companyagents.platform.events.EventPayloads;
 import io.companyagents.platform.events.EventType;
@@ -17,12 +20,15 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 @ApplicationScoped
@@ -61,6 +67,46 @@ public class CompanyService {
                     .call(saved -> outbox.append(new DomainEvent(EventType.COMPANY_CREATED, c.id, actorType, actorId,
                             "company", c.id.toString(), payload(c))));
         });
+    }
+
+    /**
+     * Applies a merge patch to the company if it is still at the expected version, and stores
+     * {@code company.updated} with it. A patch that changes nothing changes no version.
+     */
+    @WithTransaction
+    public Uni<Company> update(UUID id, OptionalLong expectedVersion, Patch<UpdateCompany> patch, String actorType,
+                               String actorId) {
+        UpdateCompany values = patch.values();
+        return companies.findById(id, LockModeType.PESSIMISTIC_WRITE)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("company " + id))
+                .chain(c -> {
+                    Preconditions.check(expectedVersion, c.version);
+                    boolean changed = false;
+                    if (patch.has("name") && !values.name().trim().equals(c.name)) {
+                        c.name = values.name().trim();
+                        changed = true;
+                    }
+                    if (patch.has("description") && !Objects.equals(values.description(), c.description)) {
+                        c.description = values.description();
+                        changed = true;
+                    }
+                    if (patch.has("status") && values.status() != c.status) {
+                        c.status = values.status();
+                        changed = true;
+                    }
+                    if (patch.has("defaultReviewPolicy") && !values.defaultReviewPolicy().equals(c.defaultReviewPolicy)) {
+                        c.defaultReviewPolicy = values.defaultReviewPolicy();
+                        changed = true;
+                    }
+                    if (!changed) {
+                        return Uni.createFrom().item(c);
+                    }
+                    c.updatedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+                    return companies.flush()
+                            .chain(() -> outbox.append(new DomainEvent(EventType.COMPANY_UPDATED, c.id, actorType,
+                                    actorId, "company", c.id.toString(), payload(c))))
+                            .replaceWith(c);
+                });
     }
 
     @WithSession

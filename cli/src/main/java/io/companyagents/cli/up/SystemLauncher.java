@@ -271,9 +271,10 @@ public final class SystemLauncher implements AutoCloseable {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", layout.jwtPublicKey().toString());
         if (c.isGateway()) {
             env.put("SMALLRYE_JWT_SIGN_KEY_LOCATION", layout.jwtPrivateKey().toString());
-            for (Component s : Component.services()) {
-                env.put("COMPANY_AGENTS_SERVICES_" + s.id().toUpperCase(Locale.ROOT) + "_URL", config.url(s));
-            }
+        }
+        // the gateway routes to every service; services that call another (agents → secrets) find it here too
+        for (Component s : Component.services()) {
+            env.put("COMPANY_AGENTS_SERVICES_" + s.id().toUpperCase(Locale.ROOT) + "_URL", config.url(s));
         }
         env.putAll(config.extraServiceEnv());
         return env;

@@ -1,0 +1,5 @@
+package io.companyagents.agents.domain;
+
+public enum JournalKind {
+    reflection, decision, learning, struggle, note
+}

@@ -1,0 +1,54 @@
+package io.companyagents.agents.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.companyagents.agents.service.BudgetEnforcement;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Applies the ledger's budget hard stops and recoveries to the org. Other ledger events are
+ * skipped. Transient failures (the database away) are retried with back-off; a poison event
+ * fails at once, the connector moves it to the dead-letter topic and the channel keeps running.
+ */
+@ApplicationScoped
+public class BudgetEventConsumer {
+
+    private static final Logger LOG = Logger.getLogger(BudgetEventConsumer.class);
+
+    @Inject
+    BudgetEnforcement enforcement;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Incoming("budget-events")
+    public Uni<Void> consume(ConsumerRecord<String, String> record) {
+        Optional<BudgetSignal> signal;
+        try {
+            signal = BudgetSignal.parse(mapper, record.value());
+        } catch (PoisonEventException e) {
+            LOG.warnf("poison event at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+            return Uni.createFrom().failure(e);
+        }
+        if (signal.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        BudgetSignal s = signal.get();
+        return enforcement.apply(s)
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(30)
+                .invoke(changed -> {
+                    if (!changed.isEmpty()) {
+                        LOG.infof("budget %s for %s %s: %d agent(s) %s", s.exceeded() ? "stop" : "recovery",
+                                s.scopeType(), s.scopeId(), changed.size(), s.exceeded() ? "paused" : "resumed");
+                    }
+                })
+                .replaceWithVoid();
+    }
+}
