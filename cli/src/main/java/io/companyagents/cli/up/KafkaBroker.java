@@ -188,7 +188,7 @@ public final class KafkaBroker implements AutoCloseable {
         ChildProcesses.markLog(log, "formatting Kafka storage (cluster id " + clusterId + ")");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC"));
         command.addAll(loggingOptions());
-        command.addAll(List.of("-cp", cp, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
+        command.addAll(List.of("-cp", cp, "kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId, "-c",
                 properties.toString(), "--ignore-formatted"));
         try {
             Process p = new ProcessBuilder(command).directory(layout.kafka().toFile()).redirectErrorStream(true)
@@ -212,10 +212,16 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what kafka-storage random-uuid prints). */
     static String randomClusterId() {
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
-        buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+        // like Kafka's own ids, never starting with '-' (a command line would read it as an option)
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
+            buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
     /** Admin client properties for this cluster (short timeouts: this is a local check). */
