@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 @Command(name = "company-agents", mixinStandardHelpOptions = true,
         versionProvider = CompanyAgents.Version.class,
         description = "Company Agents: run the embedded default and manage an instance.",
-        subcommands = {UpCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpCommand.class, StatusCommand.class, io.companyagents.cli.bench.BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public class CompanyAgents implements Runnable {
 
     @CommandLine.Spec
