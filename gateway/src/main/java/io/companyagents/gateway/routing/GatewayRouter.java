@@ -60,6 +60,13 @@ public class GatewayRouter {
     @Inject
     Vertx vertx;
 
+    @Inject
+    RateLimits rateLimits;
+
+    /** Largest request body the gateway forwards (by Content-Length). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "company-agents.gateway.max-body-bytes", defaultValue = "1048576")
+    long maxBodyBytes;
+
     private final Map<Backend, HttpProxy> proxies = new EnumMap<>(Backend.class);
     private final Map<Backend, URI> origins = new EnumMap<>(Backend.class);
 
@@ -123,6 +130,11 @@ public class GatewayRouter {
             respond(ctx, 404, "not_found", "Not Found", "no such endpoint");
             return;
         }
+        String length = request.getHeader("Content-Length");
+        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19 && Long.parseLong(length) > maxBodyBytes) {
+            respond(ctx, 413, "payload_too_large", "Content Too Large", "the request body exceeds " + maxBodyBytes + " bytes");
+            return;
+        }
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             unauthorized(ctx);
@@ -136,6 +148,20 @@ public class GatewayRouter {
                 return;
             }
             Identity identity = found.get();
+            long retryAfter = rateLimits.tryAcquire(identity.keyId());
+            if (retryAfter > 0) {
+                request.resume();
+                ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
+                respond(ctx, 429, "rate_limited", "Too Many Requests", "this key is over its request rate; retry after " + retryAfter + " s");
+                return;
+            }
+            var refusal = AccessPolicy.check(identity, request.method().name(), request.path());
+            if (refusal.isPresent()) {
+                request.resume();
+                respond(ctx, refusal.get().status(), refusal.get().code(),
+                        refusal.get().status() == 404 ? "Not Found" : "Forbidden", refusal.get().detail());
+                return;
+            }
             ctx.put(IDENTITY, identity);
             if (backend.get() == Backend.GATEWAY) {
                 request.resume();
