@@ -146,6 +146,24 @@ class AuditTrailTest {
                 .then().statusCode(200).body("ok", equalTo(false)).body("firstBadSeq", equalTo(2));
     }
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @Test
+    void theServicesOwnConnectionsMayAppendButNeverChangeOrRemoveARow() {
+        UUID company = UUID.randomUUID();
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), event(UUID.randomUUID(), company, "io.companyagents.company.created", "R"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> seqs(company).size() == 1);
+        assertEquals("ca_audit_writer", pool.query("select current_user").execute().await().indefinitely().iterator().next().getString(0));
+        for (String sql : List.of("update audit_events set type = 'x' where company_id = '" + company + "'",
+                "delete from audit_events where company_id = '" + company + "'",
+                "truncate audit_events")) {
+            Throwable refused = assertThrows(Throwable.class, () -> pool.query(sql).execute().await().indefinitely(), sql);
+            assertTrue(refused.getMessage().contains("permission denied"), "refused by privileges, not only the trigger: " + refused.getMessage());
+        }
+        assertEquals(1, seqs(company).size());
+    }
+
     @Test
     void anotherCompanysTrailIsNotFound() {
         given().auth().oauth2(TestTokens.board(UUID.randomUUID(), "owner"))

@@ -11,6 +11,8 @@ import java.io.PrintWriter;
         versionProvider = CompanyAgents.Version.class,
         description = "Company Agents: run the embedded default and manage an instance.",
         subcommands = {UpCommand.class, StatusCommand.class, io.companyagents.cli.bench.BenchCommand.class,
+                io.companyagents.cli.ops.BackupCommand.class, io.companyagents.cli.ops.DbCommand.class,
+                io.companyagents.cli.ops.AuditCommand.class, io.companyagents.cli.ops.KeysCommand.class,
                 CommandLine.HelpCommand.class})
 public class CompanyAgents implements Runnable {
 

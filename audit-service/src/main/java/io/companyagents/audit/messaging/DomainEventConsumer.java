@@ -38,6 +38,9 @@ public class DomainEventConsumer {
     AuditAppender appender;
 
     @Inject
+    io.companyagents.audit.service.AuditMetrics metrics;
+
+    @Inject
     @Channel("dead-letters")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
     Emitter<String> deadLetters;
@@ -58,6 +61,7 @@ public class DomainEventConsumer {
                 : Uni.createFrom().completionStage(CompletableFuture.allOf(parked.toArray(CompletableFuture[]::new)));
         return poison.chain(() -> appender.appendAll(events)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(60))
+                .invoke(stored -> metrics.appended(events, stored))
                 .replaceWithVoid();
     }
 

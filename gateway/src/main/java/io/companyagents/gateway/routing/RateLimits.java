@@ -20,11 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public class RateLimits {
 
     /** Requests per second a key may sustain. */
-    @ConfigProperty(name = "company-agents.gateway.rate-limit.per-second", defaultValue = "200")
+    @ConfigProperty(name = "company-agents.gateway.rate-limit.per-second", defaultValue = "1000")
     long perSecond;
 
     /** Requests a key may burst above the sustained rate. */
-    @ConfigProperty(name = "company-agents.gateway.rate-limit.burst", defaultValue = "400")
+    @ConfigProperty(name = "company-agents.gateway.rate-limit.burst", defaultValue = "1000")
     long burst;
 
     @ConfigProperty(name = "company-agents.gateway.rate-limit.enabled", defaultValue = "true")
