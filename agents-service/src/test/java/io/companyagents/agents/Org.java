@@ -8,7 +8,15 @@ import io.restassured.http.ContentType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 import static io.restassured.RestAssured.given;
 
@@ -47,6 +55,41 @@ final class Org {
         String id = given().auth().oauth2(owner(companyId)).contentType(ContentType.JSON).body(body)
                 .post("/api/v1/companies/" + companyId + "/agents").then().statusCode(201).extract().path("id");
         return UUID.fromString(id);
+    }
+
+    /** A project with no team and no git token. */
+    static UUID project(UUID companyId, String name, UUID teamId) {
+        String body = "{\"name\":\"" + name + "\"" + (teamId == null ? "" : ",\"teamId\":\"" + teamId + "\"") + "}";
+        String id = given().auth().oauth2(owner(companyId)).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/companies/" + companyId + "/projects").then().statusCode(201).extract().path("id");
+        return UUID.fromString(id);
+    }
+
+    /**
+     * Runs {@code n} calls at once (released together by a gate) and returns their results in
+     * call order; each call gets its index.
+     */
+    static <T> List<T> concurrently(int n, IntFunction<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch gate = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    gate.await();
+                    return call.apply(index);
+                }));
+            }
+            gate.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     static String agentPath(UUID companyId, UUID agentId) {

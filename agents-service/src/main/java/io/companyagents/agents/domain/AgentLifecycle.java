@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The agent status table. Pausing a paused agent is allowed (it restates why); terminated is
  * final. Active and idle are interchangeable by an update; everything else goes through an
- * action.
+ * action, except leaving {@code pending_approval}, which only the hiring decision does (or a
+ * terminate, which withdraws the hire).
  */
 public final class AgentLifecycle {
 
@@ -29,6 +30,7 @@ public final class AgentLifecycle {
                 AgentAction.pause, AgentStatus.paused,
                 AgentAction.resume, AgentStatus.active,
                 AgentAction.terminate, AgentStatus.terminated));
+        TABLE.put(AgentStatus.pending_approval, Map.of(AgentAction.terminate, AgentStatus.terminated));
         TABLE.put(AgentStatus.terminated, Map.of());
     }
 
@@ -43,6 +45,17 @@ public final class AgentLifecycle {
     /** The actions allowed from a status, in declaration order. */
     public static List<AgentAction> allowed(AgentStatus from) {
         return java.util.Arrays.stream(AgentAction.values()).filter(TABLE.get(from)::containsKey).toList();
+    }
+
+    /**
+     * What the board's decision on a hire makes of an agent waiting for it: approved, active;
+     * rejected, terminated. Empty when the agent is no longer waiting (it was terminated first).
+     */
+    public static Optional<AgentStatus> hired(AgentStatus from, boolean approved) {
+        if (from != AgentStatus.pending_approval) {
+            return Optional.empty();
+        }
+        return Optional.of(approved ? AgentStatus.active : AgentStatus.terminated);
     }
 
     /** Whether an update may set the status directly (only between active and idle). */

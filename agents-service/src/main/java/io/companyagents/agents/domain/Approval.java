@@ -34,6 +34,10 @@ public class Approval extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     public ApprovalStatus status;
 
+    /** The agent a hire_agent approval decides on, when it was opened for a created agent. */
+    @Column(name = "agent_id")
+    public UUID agentId;
+
     @Column(name = "requested_by_type")
     public String requestedByType;
 

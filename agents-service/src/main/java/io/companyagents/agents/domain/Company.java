@@ -31,6 +31,10 @@ public class Company extends PanacheEntityBase {
     @Column(name = "default_review_policy")
     public String defaultReviewPolicy;
 
+    /** New agents start pending_approval and wait for a hire_agent approval. */
+    @Column(name = "require_agent_approval")
+    public boolean requireAgentApproval;
+
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
 

@@ -44,6 +44,10 @@ public class MemoryEntry extends PanacheEntityBase {
     @Column(name = "created_by")
     public String createdBy;
 
+    /** The run (tasks-service) the entry was written in, when the writer said so. */
+    @Column(name = "run_id")
+    public UUID runId;
+
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
 }

@@ -29,6 +29,10 @@ public class MemoryScope extends PanacheEntityBase {
     @Column(name = "owner_id")
     public UUID ownerId;
 
+    /** For a task scope: the agent working the task, the only agent that uses the scope. */
+    @Column(name = "owner_agent_id")
+    public UUID ownerAgentId;
+
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
 }

@@ -2,10 +2,12 @@ package io.companyagents.agents.messaging;
 
 import io.companyagents.agents.domain.Agent;
 import io.companyagents.agents.domain.Approval;
+import io.companyagents.agents.domain.Integration;
 import io.companyagents.agents.domain.JournalEntry;
 import io.companyagents.agents.domain.MemoryEntry;
 import io.companyagents.agents.domain.MemoryScope;
 import io.companyagents.agents.domain.Notification;
+import io.companyagents.agents.domain.Product;
 import io.companyagents.agents.domain.Project;
 import io.companyagents.agents.domain.Team;
 import io.companyagents.platform.events.DomainEvent;
@@ -13,6 +15,7 @@ import io.companyagents.platform.events.EventPayloads;
 import io.companyagents.platform.events.EventType;
 
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
 
@@ -77,5 +80,18 @@ public final class OrgEvents {
         return new DomainEvent(type, a.companyId, actorType, actorId, "approval", a.id.toString(),
                 new EventPayloads.ApprovalChanged(a.id, a.kind.name(), a.status.name(), a.requestedByType,
                         a.requestedBy, a.decidedBy, a.version));
+    }
+
+    /** What changed and the integration's status; its config and its sync cursor stay here. */
+    public static DomainEvent integration(EventType type, Integration i, List<String> changed, String actorType,
+                                          String actorId) {
+        return new DomainEvent(type, i.companyId, actorType, actorId, "integration", i.id.toString(),
+                new EventPayloads.IntegrationChanged(i.id, i.kind, i.status.name(), i.credentialSecretId,
+                        List.copyOf(changed), i.version));
+    }
+
+    public static DomainEvent product(EventType type, Product p, String actorType, String actorId) {
+        return new DomainEvent(type, p.companyId, actorType, actorId, "product", p.id.toString(),
+                new EventPayloads.ProductChanged(p.id, p.name, p.description, new LinkedHashMap<>(p.projects), p.version));
     }
 }

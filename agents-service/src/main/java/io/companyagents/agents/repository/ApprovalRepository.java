@@ -26,6 +26,21 @@ public class ApprovalRepository implements PanacheRepositoryBase<Approval, UUID>
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
+    /** The agent an approval decides on (null for one that decides none, or for no such approval). */
+    public Uni<UUID> agentDecidedBy(UUID companyId, UUID id) {
+        return getSession().chain(s -> s.createSelectionQuery(
+                        "select a.agentId from Approval a where a.companyId = :c and a.id = :id", UUID.class)
+                .setParameter("c", companyId).setParameter("id", id).getResultList())
+                .map(rows -> rows.isEmpty() ? null : rows.get(0));
+    }
+
+    /** The open hiring decision on an agent, if any (at most one; a unique index says so). */
+    public Uni<Approval> lockPendingHire(UUID companyId, UUID agentId) {
+        return find("companyId = :c and agentId = :a and status = :s",
+                Parameters.with("c", companyId).and("a", agentId).and("s", ApprovalStatus.pending))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
     public Uni<List<Approval>> page(UUID companyId, UUID after, ApprovalStatus status, ApprovalKind kind, int size) {
         StringBuilder query = new StringBuilder("companyId = :c");
         Parameters params = Parameters.with("c", companyId);

@@ -15,7 +15,7 @@ public class MemoryEntryRepository implements PanacheRepositoryBase<MemoryEntry,
 
     /** The mapped columns: the generated full-text column is the database's business, not the entity's. */
     private static final String COLUMNS = "e.id, e.company_id, e.scope_id, e.content, e.tags, e.metadata, e.embedding,"
-            + " e.created_by_type, e.created_by, e.created_at";
+            + " e.created_by_type, e.created_by, e.run_id, e.created_at";
 
     /** Keyset page of a scope's entries in creation order, optionally only those with a tag. */
     public Uni<List<MemoryEntry>> page(UUID scopeId, UUID after, String tag, int size) {

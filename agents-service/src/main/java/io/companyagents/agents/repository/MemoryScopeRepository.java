@@ -1,5 +1,6 @@
 package io.companyagents.agents.repository;
 
+import io.companyagents.agents.domain.MemoryAccess;
 import io.companyagents.agents.domain.MemoryScope;
 import io.companyagents.agents.domain.MemoryScopeKind;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -19,9 +20,26 @@ public class MemoryScopeRepository implements PanacheRepositoryBase<MemoryScope,
         return find("companyId = :c and id = :id", Parameters.with("c", companyId).and("id", id)).firstResult();
     }
 
-    public Uni<List<MemoryScope>> page(UUID companyId, UUID after, MemoryScopeKind kind, UUID ownerId, int size) {
+    /**
+     * Keyset page of a company's scopes; with {@code reader} only those that agent may read
+     * (the rule of {@link MemoryAccess}: company and project scopes, its team's, its own, its tasks').
+     */
+    public Uni<List<MemoryScope>> page(UUID companyId, UUID after, MemoryScopeKind kind, UUID ownerId,
+                                       MemoryAccess.AgentMember reader, int size) {
         StringBuilder query = new StringBuilder("companyId = :c");
         Parameters params = Parameters.with("c", companyId);
+        if (reader != null) {
+            query.append(" and (kind in (:shared) or (kind = :agentKind and ownerId = :me)"
+                    + " or (kind = :taskKind and ownerAgentId = :me)");
+            params.and("shared", List.of(MemoryScopeKind.company, MemoryScopeKind.project))
+                    .and("agentKind", MemoryScopeKind.agent).and("taskKind", MemoryScopeKind.task)
+                    .and("me", reader.agentId());
+            if (reader.teamId() != null) {
+                query.append(" or (kind = :teamKind and ownerId = :team)");
+                params.and("teamKind", MemoryScopeKind.team).and("team", reader.teamId());
+            }
+            query.append(")");
+        }
         if (after != null) {
             query.append(" and id > :after");
             params.and("after", after);

@@ -36,6 +36,14 @@ public class TeamRepository implements PanacheRepositoryBase<Team, UUID> {
         return find(query + " order by id", params).page(0, size).list();
     }
 
+    /** Those of the given ids that are teams of the company. */
+    public Uni<List<Team>> listInCompany(UUID companyId, java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return list("companyId = :c and id in :ids", Parameters.with("c", companyId).and("ids", ids));
+    }
+
     public Uni<Boolean> nameTaken(UUID companyId, String name, UUID except) {
         return count("companyId = :c and lower(name) = lower(:n) and id <> :except",
                 Parameters.with("c", companyId).and("n", name).and("except", except == null ? new UUID(0, 0) : except))

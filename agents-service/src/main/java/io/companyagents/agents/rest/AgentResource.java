@@ -10,6 +10,7 @@ import io.companyagents.agents.rest.AgentApi.CreateAgent;
 import io.companyagents.agents.rest.AgentApi.PauseAgent;
 import io.companyagents.agents.rest.AgentApi.UpdateAgent;
 import io.companyagents.agents.service.AgentService;
+import io.companyagents.agents.service.IdempotentCreate;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
 import io.smallrye.mutiny.Uni;
@@ -32,7 +33,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.net.URI;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -48,15 +48,22 @@ public class AgentResource {
     OrgAccess access;
 
     @Inject
+    IdempotentCreate idempotent;
+
+    @Inject
     RequestBodies bodies;
 
     @POST
-    @Operation(summary = "Create an agent (admin or board owner/operator); it starts active")
-    public Uni<Response> createAgent(@PathParam("companyId") UUID companyId, @Valid @NotNull CreateAgent body) {
+    @Operation(summary = "Create an agent (admin or board owner/operator); it starts active, or pending_approval with "
+            + "a hire_agent approval opened when the company requires approval to hire. Honours Idempotency-Key")
+    public Uni<Response> createAgent(@PathParam("companyId") UUID companyId,
+                                     @HeaderParam(IdempotentCreate.HEADER) String idempotencyKey,
+                                     @Valid @NotNull CreateAgent body) {
         access.manage(companyId);
-        return agents.create(companyId, body, access.actorType(), access.actorId())
-                .map(a -> Response.created(URI.create("/api/v1/companies/" + companyId + "/agents/" + a.id))
-                        .tag(Preconditions.etag(a.version)).entity(AgentView.of(a)).build());
+        String actorType = access.actorType();
+        String actorId = access.actorId();
+        return idempotent.create(companyId, idempotencyKey, "/api/v1/companies/" + companyId + "/agents", body,
+                () -> agents.create(companyId, body, actorType, actorId).map(AgentView::of));
     }
 
     @GET

@@ -24,13 +24,14 @@ public final class ApprovalApi {
     public record Decision(@Size(max = 2000) String note) {
     }
 
+    /** {@code agentId}: for a hire opened by creating an agent, the agent the decision activates or terminates. */
     public record ApprovalView(UUID id, ApprovalKind kind, Map<String, Object> payload, ApprovalStatus status,
-                               String requestedByType, String requestedBy, String decidedBy, OffsetDateTime decidedAt,
-                               String decisionNote, OffsetDateTime createdAt, long version) {
+                               UUID agentId, String requestedByType, String requestedBy, String decidedBy,
+                               OffsetDateTime decidedAt, String decisionNote, OffsetDateTime createdAt, long version) {
 
         public static ApprovalView of(Approval a) {
-            return new ApprovalView(a.id, a.kind, a.payload, a.status, a.requestedByType, a.requestedBy, a.decidedBy,
-                    a.decidedAt, a.decisionNote, a.createdAt, a.version);
+            return new ApprovalView(a.id, a.kind, a.payload, a.status, a.agentId, a.requestedByType, a.requestedBy,
+                    a.decidedBy, a.decidedAt, a.decisionNote, a.createdAt, a.version);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.companyagents.agents.rest.ApprovalApi.ApprovalView;
 import io.companyagents.agents.rest.ApprovalApi.CreateApproval;
 import io.companyagents.agents.rest.ApprovalApi.Decision;
 import io.companyagents.agents.service.ApprovalService;
+import io.companyagents.agents.service.IdempotentCreate;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
 import io.smallrye.mutiny.Uni;
@@ -16,6 +17,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -28,7 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.net.URI;
 import java.util.UUID;
 
 /** Approvals: agents (or the board) ask, the board (owner/operator) or an admin decides. */
@@ -43,15 +44,21 @@ public class ApprovalResource {
     OrgAccess access;
 
     @Inject
+    IdempotentCreate idempotent;
+
+    @Inject
     RequestBodies bodies;
 
     @POST
-    @Operation(summary = "Ask for an approval; it starts pending")
-    public Uni<Response> requestApproval(@PathParam("companyId") UUID companyId, @Valid @NotNull CreateApproval body) {
+    @Operation(summary = "Ask for an approval; it starts pending. Honours Idempotency-Key")
+    public Uni<Response> requestApproval(@PathParam("companyId") UUID companyId,
+                                         @HeaderParam(IdempotentCreate.HEADER) String idempotencyKey,
+                                         @Valid @NotNull CreateApproval body) {
         access.contribute(companyId);
-        return approvals.request(companyId, body, access.actorType(), access.actorId())
-                .map(a -> Response.created(URI.create("/api/v1/companies/" + companyId + "/approvals/" + a.id))
-                        .tag(Preconditions.etag(a.version)).entity(ApprovalView.of(a)).build());
+        String actorType = access.actorType();
+        String actorId = access.actorId();
+        return idempotent.create(companyId, idempotencyKey, "/api/v1/companies/" + companyId + "/approvals", body,
+                () -> approvals.request(companyId, body, actorType, actorId).map(ApprovalView::of));
     }
 
     @GET

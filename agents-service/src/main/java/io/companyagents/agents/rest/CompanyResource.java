@@ -6,6 +6,7 @@ import io.companyagents.agents.rest.CompanyApi.CompanyView;
 import io.companyagents.agents.rest.CompanyApi.CreateCompany;
 import io.companyagents.agents.rest.CompanyApi.UpdateCompany;
 import io.companyagents.agents.service.CompanyService;
+import io.companyagents.agents.service.IdempotentCreate;
 import io.companyagents.platform.identity.Caller;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
@@ -20,7 +21,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -28,7 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.net.URI;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -46,16 +45,21 @@ public class CompanyResource {
     OrgAccess access;
 
     @Inject
+    IdempotentCreate idempotent;
+
+    @Inject
     RequestBodies bodies;
 
     @POST
-    @Operation(summary = "Create a company (admin key only)")
-    public Uni<Response> create(@Valid @NotNull CreateCompany body) {
+    @Operation(summary = "Create a company (admin key only). Honours Idempotency-Key (keys for companies are "
+            + "installation-wide)")
+    public Uni<Response> create(@HeaderParam(IdempotentCreate.HEADER) String idempotencyKey,
+                                @Valid @NotNull CreateCompany body) {
         caller.requireAdmin();
-        return companies.create(body, caller.actorType().name(), caller.actorId())
-                .map(c -> Response.created(URI.create("/api/v1/companies/" + c.id))
-                        .tag(new EntityTag(Long.toString(c.version)))
-                        .entity(CompanyView.of(c)).build());
+        String actorType = caller.actorType().name();
+        String actorId = caller.actorId();
+        return idempotent.create(IdempotentCreate.INSTALLATION, idempotencyKey, "/api/v1/companies", body,
+                () -> companies.create(body, actorType, actorId).map(CompanyView::of));
     }
 
     @GET
@@ -73,7 +77,7 @@ public class CompanyResource {
     public Uni<Response> get(@PathParam("companyId") UUID companyId) {
         caller.requireCompany(companyId);
         return companies.get(companyId)
-                .map(c -> Response.ok(CompanyView.of(c)).tag(new EntityTag(Long.toString(c.version))).build());
+                .map(c -> Response.ok(CompanyView.of(c)).tag(Preconditions.etag(c.version)).build());
     }
 
     @PATCH

@@ -3,6 +3,7 @@ package io.companyagents.agents.rest;
 import io.companyagents.agents.domain.JournalKind;
 import io.companyagents.agents.rest.JournalApi.CreateJournalEntry;
 import io.companyagents.agents.rest.JournalApi.JournalEntryView;
+import io.companyagents.agents.service.IdempotentCreate;
 import io.companyagents.agents.service.JournalService;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
@@ -11,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,7 +21,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.net.URI;
 import java.util.UUID;
 
 /** An agent's journal: the agent writes its own (the board may too); anyone of the company reads it. */
@@ -33,14 +34,20 @@ public class JournalResource {
     @Inject
     OrgAccess access;
 
+    @Inject
+    IdempotentCreate idempotent;
+
     @POST
-    @Operation(summary = "Append to an agent's journal (that agent's key, or a board owner/operator)")
+    @Operation(summary = "Append to an agent's journal (that agent's key, or a board owner/operator). Honours Idempotency-Key")
     public Uni<Response> appendJournalEntry(@PathParam("companyId") UUID companyId, @PathParam("agentId") UUID agentId,
+                                            @HeaderParam(IdempotentCreate.HEADER) String idempotencyKey,
                                             @Valid @NotNull CreateJournalEntry body) {
         access.actFor(companyId, agentId);
-        return journal.append(companyId, agentId, body, access.actorType(), access.actorId())
-                .map(j -> Response.created(URI.create("/api/v1/companies/" + companyId + "/agents/" + agentId
-                        + "/journal/" + j.id)).entity(JournalEntryView.of(j)).build());
+        String actorType = access.actorType();
+        String actorId = access.actorId();
+        return idempotent.create(companyId, idempotencyKey,
+                "/api/v1/companies/" + companyId + "/agents/" + agentId + "/journal", body,
+                () -> journal.append(companyId, agentId, body, actorType, actorId).map(JournalEntryView::of));
     }
 
     @GET

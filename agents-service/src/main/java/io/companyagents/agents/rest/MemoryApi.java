@@ -29,13 +29,17 @@ public final class MemoryApi {
             @NotBlank @Size(max = 200) String name,
             @NotNull MemoryScopeKind kind,
             @Schema(description = "the team, agent, project or task the scope belongs to; none (or the company) for a company scope")
-            UUID ownerId) {
+            UUID ownerId,
+            @Schema(description = "task scopes only: the agent working the task, the one agent that uses the scope; "
+                    + "defaults to the calling agent")
+            UUID ownerAgentId) {
     }
 
-    public record MemoryScopeView(UUID id, String name, MemoryScopeKind kind, UUID ownerId, OffsetDateTime createdAt) {
+    public record MemoryScopeView(UUID id, String name, MemoryScopeKind kind, UUID ownerId, UUID ownerAgentId,
+                                  OffsetDateTime createdAt) {
 
         public static MemoryScopeView of(MemoryScope m) {
-            return new MemoryScopeView(m.id, m.name, m.kind, m.ownerId, m.createdAt);
+            return new MemoryScopeView(m.id, m.name, m.kind, m.ownerId, m.ownerAgentId, m.createdAt);
         }
     }
 
@@ -44,7 +48,9 @@ public final class MemoryApi {
             @Size(max = 50) List<@NotBlank @Size(max = 100) String> tags,
             Map<String, Object> metadata,
             @Schema(description = "optional embedding; kept even where semantic search is unavailable")
-            @Size(min = 1, max = MAX_DIMENSIONS) float[] embedding) {
+            @Size(min = 1, max = MAX_DIMENSIONS) float[] embedding,
+            @Schema(description = "the run (tasks-service) the entry was written in")
+            UUID runId) {
     }
 
     public record SearchMemoryEntries(
@@ -54,11 +60,11 @@ public final class MemoryApi {
 
     public record MemoryEntryView(UUID id, UUID scopeId, String content, List<String> tags, Map<String, Object> metadata,
                                   @JsonInclude(JsonInclude.Include.NON_NULL) float[] embedding, String createdByType,
-                                  String createdBy, OffsetDateTime createdAt) {
+                                  String createdBy, UUID runId, OffsetDateTime createdAt) {
 
         public static MemoryEntryView of(MemoryEntry e) {
             return new MemoryEntryView(e.id, e.scopeId, e.content, e.tags, e.metadata, e.embedding, e.createdByType,
-                    e.createdBy, e.createdAt);
+                    e.createdBy, e.runId, e.createdAt);
         }
     }
 

@@ -2,6 +2,7 @@ package io.companyagents.agents.rest;
 
 import io.companyagents.agents.rest.NotificationApi.CreateNotification;
 import io.companyagents.agents.rest.NotificationApi.NotificationView;
+import io.companyagents.agents.service.IdempotentCreate;
 import io.companyagents.agents.service.NotificationService;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
@@ -10,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,7 +20,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.net.URI;
 import java.util.UUID;
 
 @Path("/api/v1/companies/{companyId}/notifications")
@@ -31,13 +32,19 @@ public class NotificationResource {
     @Inject
     OrgAccess access;
 
+    @Inject
+    IdempotentCreate idempotent;
+
     @POST
-    @Operation(summary = "Notify agents (board owner/operator, admin or an agent)")
-    public Uni<Response> createNotification(@PathParam("companyId") UUID companyId, @Valid @NotNull CreateNotification body) {
+    @Operation(summary = "Notify agents (board owner/operator, admin or an agent). Honours Idempotency-Key")
+    public Uni<Response> createNotification(@PathParam("companyId") UUID companyId,
+                                            @HeaderParam(IdempotentCreate.HEADER) String idempotencyKey,
+                                            @Valid @NotNull CreateNotification body) {
         access.contribute(companyId);
-        return notifications.create(companyId, body, access.actorType(), access.actorId())
-                .map(n -> Response.created(URI.create("/api/v1/companies/" + companyId + "/notifications/" + n.id))
-                        .entity(NotificationView.of(n)).build());
+        String actorType = access.actorType();
+        String actorId = access.actorId();
+        return idempotent.create(companyId, idempotencyKey, "/api/v1/companies/" + companyId + "/notifications", body,
+                () -> notifications.create(companyId, body, actorType, actorId).map(NotificationView::of));
     }
 
     @GET

@@ -61,6 +61,11 @@ public class OrgAccess {
         return UUID.fromString(caller.actorId());
     }
 
+    /** The calling agent's id, or null when the caller is the board or an admin. */
+    public UUID agentOrNull() {
+        return caller.actorType() == ActorType.agent ? UUID.fromString(caller.actorId()) : null;
+    }
+
     public String actorType() {
         return caller.actorType().name();
     }

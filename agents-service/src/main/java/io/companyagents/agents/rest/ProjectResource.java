@@ -6,6 +6,7 @@ import io.companyagents.agents.domain.Project;
 import io.companyagents.agents.rest.ProjectApi.CreateProject;
 import io.companyagents.agents.rest.ProjectApi.ProjectView;
 import io.companyagents.agents.rest.ProjectApi.UpdateProject;
+import io.companyagents.agents.service.IdempotentCreate;
 import io.companyagents.agents.service.ProjectService;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
@@ -28,7 +29,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.net.URI;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -53,12 +53,13 @@ public class ProjectResource {
     JsonWebToken jwt;
 
     @POST
-    @Operation(summary = "Create a project (admin or board owner/operator); 503 if a gitToken is given and the secret store is unreachable")
-    public Uni<Response> createProject(@PathParam("companyId") UUID companyId, @Valid @NotNull CreateProject body) {
+    @Operation(summary = "Create a project (admin or board owner/operator); 503 if a gitToken is given and the secret "
+            + "store is unreachable. Honours Idempotency-Key")
+    public Uni<Response> createProject(@PathParam("companyId") UUID companyId,
+                                       @HeaderParam(IdempotentCreate.HEADER) String idempotencyKey,
+                                       @Valid @NotNull CreateProject body) {
         access.manage(companyId);
-        return projects.create(companyId, body, jwt.getRawToken(), access.actorType(), access.actorId())
-                .map(p -> Response.created(URI.create("/api/v1/companies/" + companyId + "/projects/" + p.id))
-                        .tag(Preconditions.etag(p.version)).entity(ProjectView.of(p)).build());
+        return projects.create(companyId, body, idempotencyKey, jwt.getRawToken(), access.actorType(), access.actorId());
     }
 
     @GET

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.companyagents.agents.rest.TeamApi.CreateTeam;
 import io.companyagents.agents.rest.TeamApi.TeamView;
 import io.companyagents.agents.rest.TeamApi.UpdateTeam;
+import io.companyagents.agents.service.IdempotentCreate;
 import io.companyagents.agents.service.TeamService;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
@@ -27,7 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.net.URI;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -42,15 +42,21 @@ public class TeamResource {
     OrgAccess access;
 
     @Inject
+    IdempotentCreate idempotent;
+
+    @Inject
     RequestBodies bodies;
 
     @POST
-    @Operation(summary = "Create a team (admin or board owner/operator)")
-    public Uni<Response> createTeam(@PathParam("companyId") UUID companyId, @Valid @NotNull CreateTeam body) {
+    @Operation(summary = "Create a team (admin or board owner/operator). Honours Idempotency-Key")
+    public Uni<Response> createTeam(@PathParam("companyId") UUID companyId,
+                                    @HeaderParam(IdempotentCreate.HEADER) String idempotencyKey,
+                                    @Valid @NotNull CreateTeam body) {
         access.manage(companyId);
-        return teams.create(companyId, body, access.actorType(), access.actorId())
-                .map(t -> Response.created(URI.create("/api/v1/companies/" + companyId + "/teams/" + t.id))
-                        .tag(Preconditions.etag(t.version)).entity(TeamView.of(t)).build());
+        String actorType = access.actorType();
+        String actorId = access.actorId();
+        return idempotent.create(companyId, idempotencyKey, "/api/v1/companies/" + companyId + "/teams", body,
+                () -> teams.create(companyId, body, actorType, actorId).map(TeamView::of));
     }
 
     @GET

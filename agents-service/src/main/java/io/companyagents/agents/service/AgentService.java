@@ -52,15 +52,22 @@ public class AgentService {
     CompanyService companies;
 
     @Inject
+    ApprovalService approvals;
+
+    @Inject
     Outbox outbox;
 
-    /** A new agent starts active; its {@code agent.created} commits with it. */
+    /**
+     * A new agent starts active, or pending_approval with a hire_agent approval opened for it
+     * when the company requires approval to hire; its {@code agent.created} (which carries the
+     * status, so tasks-service refuses its claims meanwhile) commits with it.
+     */
     @WithTransaction
     public Uni<Agent> create(UUID companyId, CreateAgent request, String actorType, String actorId) {
         return companies.get(companyId)
-                .chain(() -> requireTeam(companyId, request.teamId()))
-                .chain(() -> requireManager(companyId, request.reportsTo()))
-                .chain(() -> {
+                .call(() -> requireTeam(companyId, request.teamId()))
+                .call(() -> requireManager(companyId, request.reportsTo()))
+                .chain(company -> {
                     Agent a = new Agent();
                     a.id = Ids.newId();
                     a.companyId = companyId;
@@ -69,7 +76,7 @@ public class AgentService {
                     a.role = request.role().trim();
                     a.title = request.title();
                     a.reportsTo = request.reportsTo();
-                    a.status = AgentStatus.active;
+                    a.status = company.requireAgentApproval ? AgentStatus.pending_approval : AgentStatus.active;
                     a.adapterType = request.adapterType() == null ? DEFAULT_ADAPTER : request.adapterType();
                     a.adapterConfig = request.adapterConfig() == null ? Map.of() : new LinkedHashMap<>(request.adapterConfig());
                     a.capabilities = request.capabilities() == null ? List.of() : List.copyOf(request.capabilities());
@@ -79,7 +86,9 @@ public class AgentService {
                     a.updatedAt = a.createdAt;
                     return agents.persist(a);
                 })
-                .call(a -> outbox.append(OrgEvents.agent(EventType.AGENT_CREATED, a, actorType, actorId)));
+                .call(a -> outbox.append(OrgEvents.agent(EventType.AGENT_CREATED, a, actorType, actorId)))
+                .call(a -> a.status == AgentStatus.pending_approval
+                        ? approvals.openHire(a, actorType, actorId) : Uni.createFrom().voidItem());
     }
 
     @WithSession
@@ -197,7 +206,8 @@ public class AgentService {
     /**
      * Pauses, resumes or terminates an agent as the lifecycle table allows (409
      * {@code illegal_transition} otherwise). Resuming or terminating also ends any budget hold
-     * on the agent: a board that resumes a budget-paused agent overrides the stop.
+     * on the agent: a board that resumes a budget-paused agent overrides the stop. Terminating
+     * an agent still waiting to be hired withdraws its hire_agent approval.
      */
     @WithTransaction
     public Uni<Agent> act(UUID companyId, UUID agentId, AgentAction action, String reason, String actorType,
@@ -215,11 +225,13 @@ public class AgentService {
                 return Uni.createFrom().item(a);
             }
             EventType type = next != a.status ? EventType.AGENT_STATUS_CHANGED : EventType.AGENT_UPDATED;
+            boolean withdrawHire = a.status == AgentStatus.pending_approval;
             a.status = next;
             a.pauseReason = pauseReason;
             a.updatedAt = Timestamps.now();
             Uni<Void> holds = next == AgentStatus.paused ? Uni.createFrom().voidItem() : agents.releaseBudgetHolds(a.id);
             return holds.chain(agents::flush)
+                    .call(() -> withdrawHire ? approvals.withdrawHire(a, actorType, actorId) : Uni.createFrom().voidItem())
                     .chain(() -> outbox.append(OrgEvents.agent(type, a, actorType, actorId)))
                     .replaceWith(a);
         });

@@ -61,6 +61,7 @@ public class CompanyService {
             c.description = request.description();
             c.status = CompanyStatus.active;
             c.defaultReviewPolicy = request.defaultReviewPolicy() == null ? "pm" : request.defaultReviewPolicy();
+            c.requireAgentApproval = Boolean.TRUE.equals(request.requireAgentApproval());
             c.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
             c.updatedAt = c.createdAt;
             return companies.persist(c)
@@ -96,6 +97,10 @@ public class CompanyService {
                     }
                     if (patch.has("defaultReviewPolicy") && !values.defaultReviewPolicy().equals(c.defaultReviewPolicy)) {
                         c.defaultReviewPolicy = values.defaultReviewPolicy();
+                        changed = true;
+                    }
+                    if (patch.has("requireAgentApproval") && values.requireAgentApproval() != c.requireAgentApproval) {
+                        c.requireAgentApproval = values.requireAgentApproval();
                         changed = true;
                     }
                     if (!changed) {

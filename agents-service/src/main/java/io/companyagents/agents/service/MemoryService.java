@@ -1,5 +1,6 @@
 package io.companyagents.agents.service;
 
+import io.companyagents.agents.domain.MemoryAccess;
 import io.companyagents.agents.domain.MemoryEntry;
 import io.companyagents.agents.domain.MemoryScope;
 import io.companyagents.agents.domain.MemoryScopeKind;
@@ -27,7 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Memory scopes and entries: written by the board and by agents, searched by text or by embedding. */
+/**
+ * Memory scopes and entries: written by the board and by agents, searched by text or by
+ * embedding. Agent keys reach only the scopes they belong to ({@link MemoryAccess}).
+ */
 @ApplicationScoped
 public class MemoryService {
 
@@ -55,9 +59,20 @@ public class MemoryService {
     @Inject
     Outbox outbox;
 
+    /**
+     * Creates a scope. An agent creates only scopes it may write (403 otherwise, see
+     * {@link MemoryAccess}); a task scope it creates is its own unless it names another owner,
+     * which it may not.
+     */
     @WithTransaction
-    public Uni<MemoryScope> createScope(UUID companyId, CreateMemoryScope request, String actorType, String actorId) {
+    public Uni<MemoryScope> createScope(UUID companyId, CreateMemoryScope request, UUID callingAgent, String actorType,
+                                        String actorId) {
         String name = request.name().trim();
+        if (request.kind() != MemoryScopeKind.task && request.ownerAgentId() != null) {
+            throw ApiException.validation("ownerAgentId", "only a task scope names the agent that owns it");
+        }
+        UUID ownerAgent = request.kind() == MemoryScopeKind.task && request.ownerAgentId() == null
+                ? callingAgent : request.ownerAgentId();
         return companies.get(companyId)
                 .chain(() -> scopes.nameTaken(companyId, name))
                 .invoke(taken -> {
@@ -66,39 +81,61 @@ public class MemoryService {
                     }
                 })
                 .chain(() -> owner(companyId, request.kind(), request.ownerId()))
-                .chain(owner -> {
+                .call(() -> ownerAgent == null ? Uni.createFrom().voidItem()
+                        : agents.findInCompany(companyId, ownerAgent).invoke(found -> {
+                            if (found == null) {
+                                throw ApiException.validation("ownerAgentId", "is not an agent of this company");
+                            }
+                        }))
+                .map(owner -> {
                     MemoryScope m = new MemoryScope();
                     m.id = Ids.newId();
                     m.companyId = companyId;
                     m.name = name;
                     m.kind = request.kind();
                     m.ownerId = owner;
+                    m.ownerAgentId = ownerAgent;
                     m.createdAt = Timestamps.now();
-                    return scopes.persist(m);
+                    return m;
                 })
+                .call(m -> accessOf(m, callingAgent).invoke(access -> {
+                    if (!access.writes()) {
+                        throw ApiException.forbidden("an agent creates only memory scopes it may write: the company's, "
+                                + "its team's, its own, its tasks', and its team's projects'");
+                    }
+                }))
+                .chain(scopes::persist)
                 .call(m -> outbox.append(OrgEvents.memoryScope(m, actorType, actorId)));
     }
 
+    /** A scope the caller may read; for an agent, one it may not read is not found (404). */
     @WithSession
-    public Uni<MemoryScope> getScope(UUID companyId, UUID scopeId) {
-        return scopes.findInCompany(companyId, scopeId)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("memory scope " + scopeId));
+    public Uni<MemoryScope> getScope(UUID companyId, UUID scopeId, UUID callingAgent) {
+        return readable(companyId, scopeId, callingAgent).map(ScopeAccess::scope);
     }
 
+    /** The scopes the caller may read: all of them for the board, those it belongs to for an agent. */
     @WithSession
-    public Uni<Page<MemoryScope>> listScopes(UUID companyId, MemoryScopeKind kind, UUID ownerId, PageRequest page) {
+    public Uni<Page<MemoryScope>> listScopes(UUID companyId, MemoryScopeKind kind, UUID ownerId, UUID callingAgent,
+                                             PageRequest page) {
+        Uni<MemoryAccess.AgentMember> reader = callingAgent == null ? Uni.createFrom().nullItem() : member(companyId, callingAgent);
         return companies.get(companyId)
-                .chain(() -> scopes.page(companyId, page.afterId(), kind, ownerId, page.fetchSize()))
+                .chain(() -> reader)
+                .chain(member -> scopes.page(companyId, page.afterId(), kind, ownerId, member, page.fetchSize()))
                 .map(rows -> page.page(rows, m -> m.id.toString()));
     }
 
+    /** Writes an entry: 404 for a scope the agent may not read, 403 for one it reads but may not write. */
     @WithTransaction
-    public Uni<MemoryEntry> createEntry(UUID companyId, UUID scopeId, CreateMemoryEntry request, String actorType,
-                                        String actorId) {
+    public Uni<MemoryEntry> createEntry(UUID companyId, UUID scopeId, CreateMemoryEntry request, UUID callingAgent,
+                                        String actorType, String actorId) {
         if (request.embedding() != null) {
             requireFinite(request.embedding());
         }
-        return getScope(companyId, scopeId).chain(scope -> {
+        return readable(companyId, scopeId, callingAgent).chain(readable -> {
+            if (!readable.access().writes()) {
+                throw ApiException.forbidden("this agent may read memory scope " + scopeId + " but not write to it");
+            }
             MemoryEntry e = new MemoryEntry();
             e.id = Ids.newId();
             e.companyId = companyId;
@@ -107,6 +144,7 @@ public class MemoryService {
             e.tags = request.tags() == null ? List.of() : request.tags().stream().map(String::trim).distinct().toList();
             e.metadata = request.metadata() == null ? Map.of() : new LinkedHashMap<>(request.metadata());
             e.embedding = request.embedding();
+            e.runId = request.runId();
             e.createdByType = actorType;
             e.createdBy = actorId;
             e.createdAt = Timestamps.now();
@@ -119,8 +157,9 @@ public class MemoryService {
      * best first (the cursor then pages through the ranking).
      */
     @WithSession
-    public Uni<Page<MemoryEntry>> listEntries(UUID companyId, UUID scopeId, String text, String tag, PageRequest page) {
-        return getScope(companyId, scopeId).chain(scope -> {
+    public Uni<Page<MemoryEntry>> listEntries(UUID companyId, UUID scopeId, String text, String tag, UUID callingAgent,
+                                              PageRequest page) {
+        return getScope(companyId, scopeId, callingAgent).chain(scope -> {
             if (text == null) {
                 return entries.page(scopeId, page.afterId(), tag, page.fetchSize())
                         .map(rows -> page.page(rows, e -> e.id.toString()));
@@ -136,14 +175,53 @@ public class MemoryService {
 
     /** The {@code k} entries nearest to the embedding (cosine); 501 without pgvector. */
     @WithSession
-    public Uni<List<MemoryEntry>> searchByEmbedding(UUID companyId, UUID scopeId, float[] embedding, int k) {
+    public Uni<List<MemoryEntry>> searchByEmbedding(UUID companyId, UUID scopeId, float[] embedding, int k,
+                                                    UUID callingAgent) {
         if (!vectors.available()) {
             throw new ApiException(501, "vector_unavailable", "Not Implemented",
                     "semantic search needs the pgvector extension, which this installation does not have; "
                             + "use full-text search (GET …/entries?q=) instead");
         }
         requireFinite(embedding);
-        return getScope(companyId, scopeId).chain(scope -> entries.nearest(scopeId, literal(embedding), embedding.length, k));
+        return getScope(companyId, scopeId, callingAgent).chain(scope -> entries.nearest(scopeId, literal(embedding), embedding.length, k));
+    }
+
+    /** A scope and what the caller may do with it. */
+    private record ScopeAccess(MemoryScope scope, MemoryAccess access) {
+    }
+
+    private Uni<ScopeAccess> readable(UUID companyId, UUID scopeId, UUID callingAgent) {
+        return scopes.findInCompany(companyId, scopeId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("memory scope " + scopeId))
+                .chain(scope -> accessOf(scope, callingAgent).map(access -> {
+                    if (!access.reads()) {
+                        throw ApiException.notFound("memory scope " + scopeId);
+                    }
+                    return new ScopeAccess(scope, access);
+                }));
+    }
+
+    /** The board and admins use every scope (viewers were refused writes before); agents as {@link MemoryAccess} says. */
+    private Uni<MemoryAccess> accessOf(MemoryScope scope, UUID callingAgent) {
+        if (callingAgent == null) {
+            return Uni.createFrom().item(MemoryAccess.write);
+        }
+        return member(scope.companyId, callingAgent).chain(member -> {
+            if (member == null) {
+                return Uni.createFrom().item(MemoryAccess.none);
+            }
+            if (scope.kind != MemoryScopeKind.project) {
+                return Uni.createFrom().item(MemoryAccess.of(scope.kind, scope.ownerId, scope.ownerAgentId, member, null));
+            }
+            return projects.findInCompany(scope.companyId, scope.ownerId).map(p ->
+                    MemoryAccess.of(scope.kind, scope.ownerId, scope.ownerAgentId, member, p == null ? null : p.teamId));
+        });
+    }
+
+    /** The calling agent with its team, or null when it is no agent of the company. */
+    private Uni<MemoryAccess.AgentMember> member(UUID companyId, UUID agentId) {
+        return agents.findInCompany(companyId, agentId)
+                .map(a -> a == null ? null : new MemoryAccess.AgentMember(a.id, a.teamId));
     }
 
     private Uni<UUID> owner(UUID companyId, MemoryScopeKind kind, UUID ownerId) {

@@ -9,6 +9,7 @@ import io.companyagents.agents.repository.TeamRepository;
 import io.companyagents.agents.rest.Patch;
 import io.companyagents.agents.rest.Preconditions;
 import io.companyagents.agents.rest.ProjectApi.CreateProject;
+import io.companyagents.agents.rest.ProjectApi.ProjectView;
 import io.companyagents.agents.rest.ProjectApi.UpdateProject;
 import io.companyagents.platform.events.EventType;
 import io.companyagents.platform.id.Ids;
@@ -21,6 +22,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -53,34 +55,43 @@ public class ProjectService {
     GitTokenStore tokens;
 
     @Inject
+    IdempotentCreate idempotent;
+
+    @Inject
     Outbox outbox;
 
-    public Uni<Project> create(UUID companyId, CreateProject request, String callerToken, String actorType,
-                               String actorId) {
+    /**
+     * Creates a project under the request's Idempotency-Key. The token is taken back if the
+     * transaction fails after the store took it, including at the commit.
+     */
+    public Uni<Response> create(UUID companyId, CreateProject request, String idempotencyKey, String callerToken,
+                                String actorType, String actorId) {
         UUID id = Ids.newId();
         AtomicBoolean tokenStored = new AtomicBoolean();
         String name = request.name().trim();
-        return Panache.withTransaction(() -> companies.get(companyId)
-                        .chain(() -> requireFreeName(companyId, name, null))
-                        .chain(() -> requireTeam(companyId, request.teamId()))
-                        .chain(() -> {
-                            Project p = new Project();
-                            p.id = id;
-                            p.companyId = companyId;
-                            p.name = name;
-                            p.gitUrl = request.gitUrl();
-                            p.defaultBranch = request.defaultBranch() == null ? DEFAULT_BRANCH : request.defaultBranch();
-                            p.protectedBranches = request.protectedBranches() == null
-                                    ? List.of(p.defaultBranch) : List.copyOf(request.protectedBranches());
-                            p.teamId = request.teamId();
-                            p.hasGitToken = request.gitToken() != null;
-                            p.createdAt = Timestamps.now();
-                            p.updatedAt = p.createdAt;
-                            return projects.persist(p);
-                        })
-                        .call(p -> outbox.append(OrgEvents.project(EventType.PROJECT_CREATED, p, actorType, actorId)))
-                        .call(p -> request.gitToken() == null ? Uni.createFrom().voidItem()
-                                : storeToken(callerToken, p, request.gitToken()).invoke(() -> tokenStored.set(true))))
+        return idempotent.create(companyId, idempotencyKey, "/api/v1/companies/" + companyId + "/projects", request,
+                        () -> companies.get(companyId)
+                                .chain(() -> requireFreeName(companyId, name, null))
+                                .chain(() -> requireTeam(companyId, request.teamId()))
+                                .chain(() -> {
+                                    Project p = new Project();
+                                    p.id = id;
+                                    p.companyId = companyId;
+                                    p.name = name;
+                                    p.gitUrl = request.gitUrl();
+                                    p.defaultBranch = request.defaultBranch() == null ? DEFAULT_BRANCH : request.defaultBranch();
+                                    p.protectedBranches = request.protectedBranches() == null
+                                            ? List.of(p.defaultBranch) : List.copyOf(request.protectedBranches());
+                                    p.teamId = request.teamId();
+                                    p.hasGitToken = request.gitToken() != null;
+                                    p.createdAt = Timestamps.now();
+                                    p.updatedAt = p.createdAt;
+                                    return projects.persist(p);
+                                })
+                                .call(p -> outbox.append(OrgEvents.project(EventType.PROJECT_CREATED, p, actorType, actorId)))
+                                .call(p -> request.gitToken() == null ? Uni.createFrom().voidItem()
+                                        : storeToken(callerToken, p, request.gitToken()).invoke(() -> tokenStored.set(true)))
+                                .map(ProjectView::of))
                 // the commit failed after the store took the token: take it back (best effort)
                 .onFailure().call(() -> tokenStored.get()
                         ? tokens.remove(callerToken, companyId, id).onFailure().recoverWithNull()

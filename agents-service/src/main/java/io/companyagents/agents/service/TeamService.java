@@ -5,6 +5,7 @@ import io.companyagents.agents.domain.AgentStatus;
 import io.companyagents.agents.domain.Team;
 import io.companyagents.agents.messaging.OrgEvents;
 import io.companyagents.agents.repository.AgentRepository;
+import io.companyagents.agents.repository.ProductProjectRepository;
 import io.companyagents.agents.repository.ProjectRepository;
 import io.companyagents.agents.repository.TeamRepository;
 import io.companyagents.agents.rest.Patch;
@@ -39,6 +40,9 @@ public class TeamService {
 
     @Inject
     ProjectRepository projects;
+
+    @Inject
+    ProductProjectRepository productProjects;
 
     @Inject
     CompanyService companies;
@@ -137,6 +141,12 @@ public class TeamService {
                             if (n > 0) {
                                 throw ApiException.conflict("team_has_projects",
                                         "the team still owns " + n + " project(s); move them first");
+                            }
+                            return productProjects.countForTeam(teamId);
+                        }).chain(n -> {
+                            if (n > 0) {
+                                throw ApiException.conflict("team_in_products",
+                                        "the team still builds " + n + " product(s); take it out of their project maps first");
                             }
                             return releaseTerminated(members, actorType, actorId)
                                     .chain(() -> outbox.append(OrgEvents.team(EventType.TEAM_DELETED, t, actorType, actorId)))

@@ -46,4 +46,19 @@ class AgentLifecycleTest {
         assertFalse(AgentLifecycle.settable(AgentStatus.terminated, AgentStatus.active));
         assertFalse(AgentLifecycle.settable(AgentStatus.idle, AgentStatus.terminated));
     }
+
+    @Test
+    void anAgentWaitingForApprovalIsOnlyHiredByTheDecisionOrTerminated() {
+        assertEquals(List.of(AgentAction.terminate), AgentLifecycle.allowed(AgentStatus.pending_approval));
+        assertEquals(Optional.empty(), AgentLifecycle.next(AgentStatus.pending_approval, AgentAction.resume));
+        assertEquals(Optional.empty(), AgentLifecycle.next(AgentStatus.pending_approval, AgentAction.pause));
+        assertFalse(AgentLifecycle.settable(AgentStatus.pending_approval, AgentStatus.active));
+        assertFalse(AgentLifecycle.settable(AgentStatus.active, AgentStatus.pending_approval));
+        assertFalse(AgentStatus.pending_approval.isWorking());
+        assertEquals(Optional.of(AgentStatus.active), AgentLifecycle.hired(AgentStatus.pending_approval, true));
+        assertEquals(Optional.of(AgentStatus.terminated), AgentLifecycle.hired(AgentStatus.pending_approval, false));
+        // a decision on an agent that no longer waits (terminated meanwhile) changes nothing
+        assertEquals(Optional.empty(), AgentLifecycle.hired(AgentStatus.terminated, true));
+        assertEquals(Optional.empty(), AgentLifecycle.hired(AgentStatus.active, false));
+    }
 }

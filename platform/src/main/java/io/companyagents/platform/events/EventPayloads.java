@@ -115,4 +115,17 @@ public final class EventPayloads {
     public record ApprovalChanged(UUID id, String kind, String status, String requestedByType, String requestedBy,
                                   String decidedBy, long version) {
     }
+
+    /**
+     * An integration after a change: what changed ({@code config}, {@code status}, {@code state},
+     * {@code credentialSecretId}) but not the config or the sync cursor themselves.
+     */
+    public record IntegrationChanged(UUID id, String kind, String status, UUID credentialSecretId,
+                                     java.util.List<String> changed, long version) {
+    }
+
+    /** A product and its per-team project map (team id → project id). */
+    public record ProductChanged(UUID id, String name, String description, java.util.Map<UUID, UUID> projects,
+                                 long version) {
+    }
 }

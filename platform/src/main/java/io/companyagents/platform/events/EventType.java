@@ -56,7 +56,11 @@ public enum EventType {
     NOTIFICATION_CREATED("notification.created", Topics.AGENTS, EventPayloads.NotificationCreated.class),
     NOTIFICATION_ACKED("notification.acked", Topics.AGENTS, EventPayloads.NotificationAcked.class),
     APPROVAL_REQUESTED("approval.requested", Topics.AGENTS, EventPayloads.ApprovalChanged.class),
-    APPROVAL_DECIDED("approval.decided", Topics.AGENTS, EventPayloads.ApprovalChanged.class);
+    APPROVAL_DECIDED("approval.decided", Topics.AGENTS, EventPayloads.ApprovalChanged.class),
+    INTEGRATION_CREATED("integration.created", Topics.AGENTS, EventPayloads.IntegrationChanged.class),
+    INTEGRATION_UPDATED("integration.updated", Topics.AGENTS, EventPayloads.IntegrationChanged.class),
+    PRODUCT_CREATED("product.created", Topics.AGENTS, EventPayloads.ProductChanged.class),
+    PRODUCT_UPDATED("product.updated", Topics.AGENTS, EventPayloads.ProductChanged.class);
 
     public static final String PREFIX = "io.companyagents.";
 
