@@ -48,6 +48,9 @@ public class OutboxRelay {
     Pool pool;
 
     @Inject
+    OutboxMetrics metrics;
+
+    @Inject
     Vertx vertx;
 
     @Inject
@@ -149,7 +152,7 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> publishBatch(SqlConnection conn) {
-        return conn.preparedQuery("select id, topic, company_id, payload from outbox where sent_at is null order by id limit $1")
+        return conn.preparedQuery("select id, topic, company_id, event_type, payload, created_at from outbox where sent_at is null order by id limit $1")
                 .execute(Tuple.of(batchSize))
                 .chain(rows -> {
                     if (rows.size() == 0) {
@@ -165,6 +168,7 @@ public class OutboxRelay {
                             .ifNoItem().after(Duration.ofSeconds(30)).fail()
                             .chain(() -> conn.preparedQuery("update outbox set sent_at = now() where id = any($1)")
                                     .execute(Tuple.of(ids.toArray(Long[]::new))))
+                            .invoke(() -> metrics.published(rows))
                             .replaceWith(ids.size());
                 });
     }

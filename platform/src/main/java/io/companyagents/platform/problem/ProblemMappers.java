@@ -54,6 +54,12 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        // more specific than Quarkus' built-in mapper for this type, so bodies of the wrong shape stay problem+json
+        return json400(e);
+    }
+
+    @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         return json400(e);
     }

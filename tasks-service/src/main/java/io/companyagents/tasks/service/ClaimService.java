@@ -51,6 +51,9 @@ public class ClaimService {
     @Inject
     TasksConfig config;
 
+    @Inject
+    TaskMetrics metrics;
+
     /** The claim's answer; {@code null} task means nothing was eligible. */
     public record Claimed(Task task, UUID leaseId, UUID runId) {
     }
@@ -83,7 +86,7 @@ public class ClaimService {
                     }
                     Task task = TaskRows.map(rows.iterator().next());
                     return recordLeaseAndRun(tx, task, TaskStatus.pending, caller, "claim").replaceWith(new Claimed(task, leaseId, runId));
-                }));
+                })).invoke(metrics::claimed);
     }
 
     /** Claims one named task: a work claim from pending/needs_revision, or a review claim that keeps the status. */
@@ -129,7 +132,7 @@ public class ClaimService {
                                 return recordLeaseAndRun(tx, claimed, task.status(), caller, "claim")
                                         .replaceWith(new Claimed(claimed, leaseId, runId));
                             });
-                })));
+                }))).invoke(metrics::claimed);
     }
 
     /** Extends a live lease; a stale token, an expired lease or a paused task is refused and nothing changes. */

@@ -45,6 +45,9 @@ public class LeaseReaper {
     @Inject
     TasksConfig config;
 
+    @Inject
+    TaskMetrics metrics;
+
     private final AtomicBoolean running = new AtomicBoolean();
     private long timer = -1;
 
@@ -63,6 +66,7 @@ public class LeaseReaper {
             return;
         }
         reapOnce().subscribe().with(n -> {
+            metrics.reaped(n);
             running.set(false);
             if (n >= config.reaperBatchSize()) {
                 tick();
