@@ -269,6 +269,9 @@ public final class SystemLauncher implements AutoCloseable {
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("COMPANY_AGENTS_INSTANCE_DIR", layout.root().toString());
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", layout.jwtPublicKey().toString());
+        // a laptop's log files are read by people: plain lines, not the JSON that Kubernetes gets
+        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+        env.put("_PROD_QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         if (c.isGateway()) {
             env.put("SMALLRYE_JWT_SIGN_KEY_LOCATION", layout.jwtPrivateKey().toString());
         }
