@@ -74,6 +74,17 @@ public final class BackupArchive {
     static void write(Path output, Manifest manifest, Path staging) throws IOException {
         Path partial = output.resolveSibling(output.getFileName() + ".partial");
         Files.deleteIfExists(partial);
+        // the archive holds the instance's keys: owner-only from the first byte
+        if (partial.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Ops.Cleanup interrupted = Ops.onExit(() -> {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        });
         GzipParameters gz = new GzipParameters();
         gz.setCompressionLevel(Deflater.DEFAULT_COMPRESSION);
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
@@ -101,13 +112,15 @@ public final class BackupArchive {
             }
             tar.finish();
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(partial);
+            interrupted.close();
             throw e;
         }
         try {
             Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (java.nio.file.AtomicMoveNotSupportedException e) {
             Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            interrupted.close();
         }
     }
 
@@ -125,7 +138,7 @@ public final class BackupArchive {
                 TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
             return manifestOf(tar);
         } catch (EOFException e) {
-            throw new BadArchiveException("it is truncated (" + Ops.reason(e) + ")");
+            throw new BadArchiveException("it is truncated (the data ends early)");
         } catch (IOException | IllegalArgumentException e) {
             if (e instanceof java.nio.file.NoSuchFileException) {
                 throw (IOException) e;
@@ -257,7 +270,7 @@ public final class BackupArchive {
             }
             return new Contents(m, into);
         } catch (EOFException e) {
-            throw new BadArchiveException("it is truncated (" + Ops.reason(e) + ")");
+            throw new BadArchiveException("it is truncated (the data ends early)");
         } catch (IOException | IllegalArgumentException e) {
             if (e instanceof java.nio.file.NoSuchFileException nsf) {
                 throw nsf;

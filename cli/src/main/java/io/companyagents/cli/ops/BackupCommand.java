@@ -71,7 +71,7 @@ public class BackupCommand {
             Files.createDirectories(file.getParent());
             long t0 = System.nanoTime();
             Path staging = BackupArchive.tempDir(file.getParent(), ".company-agents-backup-");
-            try {
+            try (Ops.Cleanup cleanup = Ops.onExit(() -> Ops.deleteTree(staging))) {
                 DatabaseDump.Result result;
                 Manifest.Source source;
                 List<String> files;
@@ -96,8 +96,6 @@ public class BackupCommand {
                 Map<String, Object> j = result(file, size, seconds, manifest);
                 printJson(j);
                 return 0;
-            } finally {
-                Ops.deleteTree(staging);
             }
         }
     }
@@ -149,7 +147,7 @@ public class BackupCommand {
                 return 0;
             }
             say("Backups in " + backups);
-            say(String.format(Locale.ROOT, "%-20s %-10s %-9s %-6s %-7s %-9s %-7s %s", "CREATED", "SIZE", "KIND", "FORMAT",
+            say(String.format(Locale.ROOT, "%-20s %-10s %-9s %-8s %-7s %-9s %-7s %s", "CREATED", "SIZE", "KIND", "FORMAT",
                     "TABLES", "ROWS", "CHAINS", "FILE"));
             for (Map<String, Object> r : rows) {
                 String name = Path.of((String) r.get("file")).getFileName().toString();
@@ -160,7 +158,7 @@ public class BackupCommand {
                 }
                 String created = ((String) r.get("createdAt")).replace('T', ' ');
                 created = created.length() > 19 ? created.substring(0, 19) : created;
-                say(String.format(Locale.ROOT, "%-20s %-10s %-9s %-6s %-7d %-9d %-7d %s", created,
+                say(String.format(Locale.ROOT, "%-20s %-10s %-9s %-8s %-7d %-9d %-7d %s", created,
                         Ops.humanBytes((Long) r.get("size")), r.get("kind"), r.get("format"), (Integer) r.get("tables"),
                         (Long) r.get("rows"), (Integer) r.get("auditChains"), name));
             }
@@ -186,7 +184,7 @@ public class BackupCommand {
             Progress progress = progress();
             progress.step("Reading " + f);
             Path staging = BackupArchive.tempDir(f.getParent(), ".company-agents-verify-");
-            try {
+            try (Ops.Cleanup cleanup = Ops.onExit(() -> Ops.deleteTree(staging))) {
                 BackupArchive.Contents contents = extract(f, staging, name -> name.startsWith("db/"));
                 Manifest m = contents.manifest();
                 progress.step("Archive intact: " + m.files().size() + " files match their SHA-256; checking the dump");
@@ -206,8 +204,6 @@ public class BackupCommand {
                 j.put("ok", true);
                 printJson(j);
                 return 0;
-            } finally {
-                Ops.deleteTree(staging);
             }
         }
     }
@@ -242,7 +238,7 @@ public class BackupCommand {
             long t0 = System.nanoTime();
             progress.step("Reading and verifying " + f);
             Path staging = BackupArchive.tempDir(null, "company-agents-restore-");
-            try {
+            try (Ops.Cleanup cleanup = Ops.onExit(() -> Ops.deleteTree(staging))) {
                 BackupArchive.Contents contents = extract(f, staging, name -> true);
                 Manifest m = contents.manifest();
                 if (m.dump().format().equals(Manifest.FORMAT_SQL)) {
@@ -275,8 +271,6 @@ public class BackupCommand {
                 j.put("files", installed);
                 printJson(j);
                 return 0;
-            } finally {
-                Ops.deleteTree(staging);
             }
         }
     }

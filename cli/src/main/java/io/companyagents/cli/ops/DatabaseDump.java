@@ -64,7 +64,8 @@ public final class DatabaseDump {
                             + " (or use --format sql, the built-in dumper).");
                 }
                 progress.step("Snapshot taken: " + schemas.size() + " schemas, " + stats.totalTables() + " tables, "
-                        + stats.totalRows() + " rows, " + stats.auditHeads().size() + " audit chains (PostgreSQL "
+                        + stats.totalRows() + " rows, " + stats.auditHeads().size() + " audit chain"
+                        + (stats.auditHeads().size() == 1 ? "" : "s") + " (PostgreSQL "
                         + stats.serverVersion() + ")");
                 Files.createDirectories(staging.resolve("db"));
                 List<String> roles = SqlDumper.grantees(c, schemas);

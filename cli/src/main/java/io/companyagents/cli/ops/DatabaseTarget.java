@@ -38,6 +38,7 @@ public final class DatabaseTarget implements AutoCloseable {
     private final boolean systemRunning;
     private final boolean embedded;
     private final String description;
+    private Ops.Cleanup stopOnExit;
 
     private DatabaseTarget(PostgresServer server, InstanceLayout.InstanceLock lock, boolean temporary,
             boolean systemRunning, boolean embedded, String description) {
@@ -88,7 +89,10 @@ public final class DatabaseTarget implements AutoCloseable {
             PostgresServer pg = PostgresServer.startEmbedded(layout, port,
                     pgBinariesDir == null ? LaunchConfig.defaultPgBinariesDir() : pgBinariesDir, progress);
             progress.step("PostgreSQL ready in " + Ops.seconds(t0));
-            return new DatabaseTarget(pg, lock, true, false, true, "the embedded PostgreSQL of " + layout.root());
+            DatabaseTarget target = new DatabaseTarget(pg, lock, true, false, true, "the embedded PostgreSQL of "
+                    + layout.root());
+            target.stopOnExit = Ops.onExit(pg::close); // Ctrl-C: do not leave it running
+            return target;
         } catch (RuntimeException | java.io.IOException e) {
             lock.close();
             if (e instanceof RuntimeException re) {
@@ -205,7 +209,9 @@ public final class DatabaseTarget implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (temporary) {
+            if (stopOnExit != null) {
+                stopOnExit.close(); // stops it
+            } else if (temporary) {
                 server.close();
             }
         } finally {

@@ -52,7 +52,7 @@ public class DbCommand {
             Files.createDirectories(file.getParent());
             long t0 = System.nanoTime();
             Path staging = BackupArchive.tempDir(file.getParent(), ".company-agents-export-");
-            try {
+            try (Ops.Cleanup cleanup = Ops.onExit(() -> Ops.deleteTree(staging))) {
                 DatabaseDump.Result result;
                 Manifest.Source source;
                 try (DatabaseTarget target = DatabaseTarget.open(layout, databaseUrl, DatabaseTarget.Mode.READ, false,
@@ -70,8 +70,6 @@ public class DbCommand {
                 say("  import it with: company-agents db import " + file + " --database-url postgres://…");
                 printJson(BackupCommand.result(file, Files.size(file), seconds, manifest));
                 return 0;
-            } finally {
-                Ops.deleteTree(staging);
             }
         }
     }
@@ -101,7 +99,7 @@ public class DbCommand {
             long t0 = System.nanoTime();
             progress.step("Reading and verifying " + f);
             Path staging = BackupArchive.tempDir(null, "company-agents-import-");
-            try {
+            try (Ops.Cleanup cleanup = Ops.onExit(() -> Ops.deleteTree(staging))) {
                 BackupArchive.Contents contents = BackupCommand.extract(f, staging, name -> name.startsWith("db/"));
                 Manifest m = contents.manifest();
                 if (m.dump().format().equals(Manifest.FORMAT_SQL)) {
@@ -126,8 +124,6 @@ public class DbCommand {
                 j.put("verification", outcome.verification());
                 printJson(j);
                 return 0;
-            } finally {
-                Ops.deleteTree(staging);
             }
         }
     }

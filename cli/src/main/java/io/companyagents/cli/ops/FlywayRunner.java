@@ -101,8 +101,7 @@ final class FlywayRunner {
     }
 
     static Outcome migrate(Path home, String schema, PostgresServer server) throws IOException {
-        try (URLClassLoader loader = new URLClassLoader(jars(home, schema).toArray(URL[]::new),
-                FlywayRunner.class.getClassLoader())) {
+        try (URLClassLoader loader = new MigrationsLoader(jars(home, schema))) {
             MigrateResult r = flyway(loader, schema, server).migrate();
             String head = r.targetSchemaVersion != null ? r.targetSchemaVersion : r.initialSchemaVersion;
             return new Outcome(r.initialSchemaVersion, head, r.migrationsExecuted);
@@ -112,12 +111,31 @@ final class FlywayRunner {
     }
 
     static int pending(Path home, String schema, PostgresServer server) throws IOException {
-        try (URLClassLoader loader = new URLClassLoader(jars(home, schema).toArray(URL[]::new),
-                FlywayRunner.class.getClassLoader())) {
+        try (URLClassLoader loader = new MigrationsLoader(jars(home, schema))) {
             MigrationInfo[] pending = flyway(loader, schema, server).info().pending();
             return pending.length;
         } catch (org.flywaydb.core.api.FlywayException e) {
             throw Ops.fail("Reading the migrations of schema " + schema + " failed: " + Ops.reason(e));
+        }
+    }
+
+    /**
+     * Flyway's classes from the CLI, but {@code db/…} resources only from the one service's jars: another
+     * service's migrations elsewhere on the class path must never be mixed in.
+     */
+    private static final class MigrationsLoader extends URLClassLoader {
+        MigrationsLoader(List<URL> jars) {
+            super(jars.toArray(URL[]::new), FlywayRunner.class.getClassLoader());
+        }
+
+        @Override
+        public URL getResource(String name) {
+            return name.startsWith("db/") ? findResource(name) : super.getResource(name);
+        }
+
+        @Override
+        public java.util.Enumeration<URL> getResources(String name) throws IOException {
+            return name.startsWith("db/") ? findResources(name) : super.getResources(name);
         }
     }
 

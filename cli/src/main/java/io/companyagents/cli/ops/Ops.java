@@ -84,6 +84,30 @@ public final class Ops {
         return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - startNanos) / 1e9);
     }
 
+    /**
+     * Runs {@code cleanup} if the JVM exits (Ctrl-C) before the returned handle is closed; closing it runs
+     * {@code cleanup} now and removes the hook. For temporary directories with copies of keys, a PostgreSQL
+     * started for one operation, half-written archives.
+     */
+    public static Cleanup onExit(Runnable cleanup) {
+        Thread hook = new Thread(cleanup, "company-agents-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return () -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                return; // the hook runs (or ran) it
+            }
+            cleanup.run();
+        };
+    }
+
+    /** See {@link #onExit(Runnable)}. */
+    public interface Cleanup extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Deletes a directory tree, quietly. */
     public static void deleteTree(Path root) {
         if (root == null || !Files.exists(root)) {

@@ -67,6 +67,10 @@ public class OutboxRelay {
     @ConfigProperty(name = "company-agents.outbox.poll-interval", defaultValue = "PT1S")
     Duration pollInterval;
 
+    /** How long a wake-up waits before draining, to publish a busy moment's commits in one batch. */
+    @ConfigProperty(name = "company-agents.outbox.linger", defaultValue = "PT0.005S")
+    Duration linger;
+
     @ConfigProperty(name = "company-agents.outbox.retention", defaultValue = "PT1H")
     Duration retention;
 
@@ -131,7 +135,10 @@ public class OutboxRelay {
             return;
         }
         wakeAgain.set(false);
-        drainOnce().subscribe().with(published -> {
+        // a few milliseconds of linger gather the commits of a busy moment into one drain
+        Uni<Integer> drain = linger.isZero() ? drainOnce()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(linger).chain(this::drainOnce);
+        drain.subscribe().with(published -> {
             draining.set(false);
             if (published >= batchSize || wakeAgain.getAndSet(false)) {
                 wake();
