@@ -183,7 +183,7 @@ class SystemEndToEndIT {
         given().auth().oauth2(agentKey).contentType(ContentType.JSON).body(Map.of("leaseEpoch", epoch))
                 .post("/api/v1/companies/" + company + "/tasks/" + task + "/actions/start").then().statusCode(200);
         given().auth().oauth2(agentKey).contentType(ContentType.JSON).body(Map.of("leaseEpoch", epoch, "outcome", "succeeded",
-                        "usage", Map.of("provider", "anthropic", "model", "claude-sonnet-4-5", "inputTokens", 1000, "outputTokens", 100)))
+                        "usage", Map.of("provider", "anthropic", "model", "claude-sonnet-4", "inputTokens", 1000, "outputTokens", 100)))
                 .post("/api/v1/companies/" + company + "/runs/" + run + "/finish").then().statusCode(200);
         asAdmin().get("/api/v1/companies/" + company + "/tasks/" + task).then().statusCode(200).body("status", equalTo("completed"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

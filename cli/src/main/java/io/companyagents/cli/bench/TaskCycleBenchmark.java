@@ -115,7 +115,7 @@ public class TaskCycleBenchmark implements Callable<Integer> {
                             long t2 = System.nanoTime();
                             check(send(agentKey, "POST", base + "/runs/" + run + "/finish",
                                     Map.of("leaseEpoch", epoch, "outcome", "succeeded", "summary", "bench",
-                                            "usage", Map.of("provider", "anthropic", "model", "claude-sonnet-4-5", "inputTokens", 1200, "outputTokens", 300))), 200);
+                                            "usage", Map.of("provider", "anthropic", "model", "claude-sonnet-4", "inputTokens", 1200, "outputTokens", 300))), 200);
                             long t3 = System.nanoTime();
                             if (measure && t3 < end) {
                                 claim.recordValue((t1 - t0) / 1000);
