@@ -15,14 +15,8 @@ create table outbox (
 create index outbox_unsent on outbox (id) where sent_at is null;
 alter table outbox set (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000);
 
--- Wake the relay right after a commit (NOTIFY is delivered at commit, never before).
-create function outbox_notify() returns trigger language plpgsql as $$
-begin
-    perform pg_notify('ca_outbox_' || tg_table_schema, '');
-    return null;
-end
-$$;
-create trigger outbox_notify after insert on outbox for each statement execute function outbox_notify();
+-- No NOTIFY trigger here on purpose: a notifying transaction holds a global lock through its
+-- commit, serialising every writer. The relay is woken in-process (OutboxSignal) instead.
 
 -- Idempotent-consumer inbox: one row per (consumer, event) applied.
 create table inbox (

@@ -33,6 +33,9 @@ public class Outbox {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    OutboxSignal signal;
+
     @ConfigProperty(name = "company-agents.event-source")
     String source;
 
@@ -47,6 +50,7 @@ public class Outbox {
                         .setParameter(4, ce.type())
                         .setParameter(5, json)
                         .executeUpdate())
+                .invoke(signal::appended)
                 .replaceWith(ce);
     }
 
@@ -55,6 +59,7 @@ public class Outbox {
         CloudEvent ce = toCloudEvent(event);
         return tx.preparedQuery(INSERT_SQL)
                 .execute(Tuple.of(ce.id(), event.type().topic(), ce.companyid(), ce.type(), toJson(ce)))
+                .invoke(signal::appended)
                 .replaceWith(ce);
     }
 
@@ -68,7 +73,7 @@ public class Outbox {
             CloudEvent ce = toCloudEvent(event);
             rows.add(Tuple.of(ce.id(), event.type().topic(), ce.companyid(), ce.type(), toJson(ce)));
         }
-        return tx.preparedQuery(INSERT_SQL).executeBatch(rows).replaceWithVoid();
+        return tx.preparedQuery(INSERT_SQL).executeBatch(rows).invoke(signal::appended).replaceWithVoid();
     }
 
     /** Appends an already-serialized CloudEvent (e.g. one republished verbatim). */
@@ -84,6 +89,7 @@ public class Outbox {
         }
         return tx.preparedQuery(INSERT_SQL)
                 .execute(Tuple.of(eventId, topic, companyId, type, cloudEventJson))
+                .invoke(signal::appended)
                 .replaceWithVoid();
     }
 
@@ -100,7 +106,7 @@ public class Outbox {
         for (RawEvent e : events) {
             rows.add(Tuple.of(e.eventId(), topic, e.companyId(), e.type(), e.json()));
         }
-        return tx.preparedQuery(INSERT_SQL).executeBatch(rows).replaceWithVoid();
+        return tx.preparedQuery(INSERT_SQL).executeBatch(rows).invoke(signal::appended).replaceWithVoid();
     }
 
     public CloudEvent toCloudEvent(DomainEvent event) {

@@ -5,12 +5,10 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -36,8 +34,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * One relay drains at a time across all replicas (a transaction-scoped advisory lock), which
  * keeps per-company order; a row is marked sent only after the broker acknowledged it, so a
- * crash in between republishes rather than loses (consumers are idempotent). A LISTEN on the
- * schema's outbox channel wakes the relay right after a commit; a slow timer is the fallback.
+ * crash in between republishes rather than loses (consumers are idempotent). An in-process
+ * signal from {@link Outbox} wakes the relay within milliseconds of a write (it keeps looking
+ * for a short window, to catch the commit that follows the write); a slow timer is the
+ * fallback that also picks up other replicas' rows.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -77,20 +77,17 @@ public class OutboxRelay {
     @ConfigProperty(name = "company-agents.schema")
     String schema;
 
-    @ConfigProperty(name = "quarkus.datasource.reactive.url")
-    String url;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    Optional<String> user;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> password;
-
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean wakeAgain = new AtomicBoolean();
     private volatile boolean stopped;
-    private PgSubscriber subscriber;
+    private static final long SIGNAL_CHECK_MILLIS = 10;
+    private static final long SIGNAL_WINDOW_NANOS = 200_000_000L;
+
+    @Inject
+    OutboxSignal signal;
+
     private long timerId = -1;
+    private long signalTimerId = -1;
     private long cleanupTimerId = -1;
 
     void onStart(@Observes StartupEvent ignored) {
@@ -98,31 +95,24 @@ public class OutboxRelay {
             LOG.info("outbox relay disabled");
             return;
         }
-        PgConnectOptions options = PgConnectOptions.fromUri(url);
-        user.ifPresent(options::setUser);
-        password.ifPresent(options::setPassword);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel(channelName()).handler(payload -> wake());
-        subscriber.connect().subscribe().with(
-                ok -> wake(),
-                failure -> LOG.warnf("outbox LISTEN not connected yet (%s); polling until it is", failure.getMessage()));
         timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> wake());
+        signalTimerId = vertx.setPeriodic(SIGNAL_CHECK_MILLIS, id -> {
+            // drain while writes are recent: a write's commit lands a moment after the write itself
+            if (System.nanoTime() - signal.lastAppendNanos() < SIGNAL_WINDOW_NANOS) {
+                wake();
+            }
+        });
         cleanupTimerId = vertx.setPeriodic(60_000, id -> pruneSent());
+        wake();
     }
 
     void onStop(@Observes ShutdownEvent ignored) {
         stopped = true;
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
+            vertx.cancelTimer(signalTimerId);
             vertx.cancelTimer(cleanupTimerId);
         }
-        if (subscriber != null) {
-            subscriber.closeAndForget();
-        }
-    }
-
-    String channelName() {
-        return "ca_outbox_" + schema.toLowerCase();
     }
 
     /** Asks for a drain; coalesces wake-ups while one is running. */
