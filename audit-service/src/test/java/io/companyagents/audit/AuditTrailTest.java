@@ -146,6 +146,32 @@ class AuditTrailTest {
                 .then().statusCode(200).body("ok", equalTo(false)).body("firstBadSeq", equalTo(2));
     }
 
+    @Test
+    void theTrailExportsAsNdjsonAndCsvInSeqOrder() throws Exception {
+        UUID company = UUID.randomUUID();
+        for (int i = 0; i < 2500; i++) {
+            TestKafka.instance().send(Topics.TASKS, company.toString(), event(UUID.randomUUID(), company, "io.companyagents.task.created", "t" + i));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(TestTokens.admin())
+                .get("/api/v1/companies/" + company + "/audit/verify").then().extract().path("headSeq").equals(2500));
+        String token = TestTokens.board(company, "viewer");
+        String ndjson = given().auth().oauth2(token).get("/api/v1/companies/" + company + "/audit-events/export?format=ndjson")
+                .then().statusCode(200).contentType("application/x-ndjson").extract().asString();
+        String[] lines = ndjson.split("\n");
+        assertEquals(2500, lines.length);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int i = 0; i < lines.length; i++) {
+            assertEquals(i + 1, json.readTree(lines[i]).get("seq").asInt());
+        }
+        String csv = given().auth().oauth2(token).get("/api/v1/companies/" + company + "/audit-events/export?format=csv&type=io.companyagents.task.created")
+                .then().statusCode(200).extract().asString();
+        String[] rows = csv.split("\n");
+        assertTrue(rows[0].startsWith("seq,id,type,occurredAt"));
+        assertEquals(2501, rows.length);
+        assertTrue(rows[1].startsWith("1,") && rows[1].contains("\"{\"\"name\"\":\"\"t0\"\""), rows[1]);
+        given().auth().oauth2(token).get("/api/v1/companies/" + company + "/audit-events/export?format=xml").then().statusCode(400);
+    }
+
     @jakarta.inject.Inject
     io.vertx.mutiny.sqlclient.Pool pool;
 
