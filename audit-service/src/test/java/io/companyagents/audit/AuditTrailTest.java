@@ -146,6 +146,42 @@ class AuditTrailTest {
                 .then().statusCode(200).body("ok", equalTo(false)).body("firstBadSeq", equalTo(2));
     }
 
+    /** Seeds four events, applies one superuser tampering, and returns what verify says. */
+    private io.restassured.response.ValidatableResponse tamperAndVerify(String... statements) throws Exception {
+        UUID company = UUID.randomUUID();
+        for (int i = 0; i < 4; i++) {
+            TestKafka.instance().send(Topics.AGENTS, company.toString(), event(UUID.randomUUID(), company, "io.companyagents.company.updated", "v" + i));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> seqs(company).size() == 4);
+        try (Connection c = TestPostgres.instance().connect(); Statement s = c.createStatement()) {
+            s.execute("alter table audit.audit_events disable trigger audit_events_no_update");
+            try {
+                for (String sql : statements) {
+                    s.execute(sql.replace("$C", company.toString()));
+                }
+            } finally {
+                s.execute("alter table audit.audit_events enable trigger audit_events_no_update");
+            }
+        }
+        return given().auth().oauth2(TestTokens.admin()).get("/api/v1/companies/" + company + "/audit/verify").then().statusCode(200);
+    }
+
+    @Test
+    void verifyFindsARemovedAnInsertedAndAReorderedRow() throws Exception {
+        tamperAndVerify("delete from audit.audit_events where company_id = '$C' and seq = 3")
+                .body("ok", equalTo(false)).body("firstBadSeq", equalTo(3));
+        tamperAndVerify("update audit.audit_events set seq = -(seq + 1) where company_id = '$C' and seq >= 3",
+                "update audit.audit_events set seq = -seq where company_id = '$C' and seq < 0",
+                "insert into audit.audit_events (company_id, seq, event_id, type, occurred_at, prev_hash, hash)"
+                        + " select company_id, 3, gen_random_uuid(), 'io.companyagents.forged', occurred_at, hash, hash"
+                        + " from audit.audit_events where company_id = '$C' and seq = 2")
+                .body("ok", equalTo(false)).body("firstBadSeq", equalTo(3));
+        tamperAndVerify("update audit.audit_events set seq = -2 where company_id = '$C' and seq = 2",
+                "update audit.audit_events set seq = 2 where company_id = '$C' and seq = 3",
+                "update audit.audit_events set seq = 3 where company_id = '$C' and seq = -2")
+                .body("ok", equalTo(false)).body("firstBadSeq", equalTo(2));
+    }
+
     @Test
     void theTrailExportsAsNdjsonAndCsvInSeqOrder() throws Exception {
         UUID company = UUID.randomUUID();
