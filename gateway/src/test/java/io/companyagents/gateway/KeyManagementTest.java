@@ -65,6 +65,21 @@ class KeyManagementTest {
     }
 
     @Test
+    void anExpiredKeyIs401() throws Exception {
+        UUID company = UUID.randomUUID();
+        String soon = java.time.OffsetDateTime.now().plusSeconds(2).toString();
+        String key = given().auth().oauth2(GatewayTest.ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("kind", "board", "companyId", company.toString(), "role", "owner", "expiresAt", soon))
+                .post("/api/v1/keys").then().statusCode(201).body("expiresAt", org.hamcrest.Matchers.notNullValue())
+                .extract().path("key");
+        given().auth().oauth2(key).get("/api/v1/me").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> given().auth().oauth2(key).get("/api/v1/me").then().statusCode(401));
+        given().auth().oauth2(GatewayTest.ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("kind", "board", "companyId", company.toString(), "role", "owner", "expiresAt", "2020-01-01T00:00:00Z"))
+                .post("/api/v1/keys").then().statusCode(400).body("errors[0].field", equalTo("expiresAt"));
+    }
+
+    @Test
     void aRevokedKeyStopsWorkingWithinASecond() {
         UUID company = UUID.randomUUID();
         String owner = boardKey(company, "owner");

@@ -47,19 +47,21 @@ public class KeyResource {
     public record CreateBoardKey(@NotNull @Pattern(regexp = "board", message = "only board keys are issued here") String kind,
                                  @NotNull UUID companyId,
                                  @NotNull @Pattern(regexp = "owner|operator|viewer", message = "owner, operator or viewer") String role,
-                                 @Size(max = 200) String name) {
+                                 @Size(max = 200) String name,
+                                 @jakarta.validation.constraints.Future OffsetDateTime expiresAt) {
     }
 
-    public record CreateAgentKey(@Size(max = 200) String name) {
+    public record CreateAgentKey(@Size(max = 200) String name,
+                                 @jakarta.validation.constraints.Future OffsetDateTime expiresAt) {
     }
 
     /** Returned once at creation: the only time the key itself is shown. */
     public record IssuedKey(UUID id, String key, String prefix, String kind, UUID companyId, UUID agentId, String role,
-                            String name) {
+                            String name, OffsetDateTime expiresAt) {
     }
 
     public record KeyView(UUID id, String prefix, String kind, UUID companyId, UUID agentId, String role, String name,
-                          OffsetDateTime createdAt, OffsetDateTime revokedAt) {
+                          OffsetDateTime createdAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt) {
     }
 
     @POST
@@ -70,7 +72,7 @@ public class KeyResource {
         if (!"admin".equals(caller.actorType())) {
             throw ApiException.forbidden("only an admin key issues board keys");
         }
-        return issue("board", body.companyId(), null, body.role(), body.name(), caller);
+        return issue("board", body.companyId(), null, body.role(), body.name(), body.expiresAt(), caller);
     }
 
     @POST
@@ -80,7 +82,8 @@ public class KeyResource {
                                         @PathParam("agentId") UUID agentId, @Valid CreateAgentKey body) {
         Identity caller = ctx.get(GatewayRouter.IDENTITY);
         requireBoardWriter(caller, companyId);
-        return issue("agent", companyId, agentId, "agent", body == null ? null : body.name(), caller);
+        return issue("agent", companyId, agentId, "agent", body == null ? null : body.name(),
+                body == null ? null : body.expiresAt(), caller);
     }
 
     @GET
@@ -93,7 +96,7 @@ public class KeyResource {
             throw ApiException.notFound("company " + companyId);
         }
         PageRequest page = PageRequest.of(limit, cursor);
-        return pool.preparedQuery("select id, prefix, kind, company_id, agent_id, role, name, created_at, revoked_at from api_keys"
+        return pool.preparedQuery("select id, prefix, kind, company_id, agent_id, role, name, created_at, expires_at, revoked_at from api_keys"
                         + " where company_id = $1 and ($2::uuid is null or id > $2) order by id limit $3")
                 .execute(Tuple.of(companyId, page.afterId(), page.fetchSize()))
                 .map(rows -> {
@@ -101,7 +104,7 @@ public class KeyResource {
                     for (Row r : rows) {
                         out.add(new KeyView(r.getUUID("id"), r.getString("prefix"), r.getString("kind"), r.getUUID("company_id"),
                                 r.getUUID("agent_id"), r.getString("role"), r.getString("name"),
-                                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("revoked_at")));
+                                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("expires_at"), r.getOffsetDateTime("revoked_at")));
                     }
                     return page.page(out, k -> k.id().toString());
                 });
@@ -129,14 +132,18 @@ public class KeyResource {
                 });
     }
 
-    private Uni<Response> issue(String kind, UUID companyId, UUID agentId, String role, String name, Identity caller) {
+    private Uni<Response> issue(String kind, UUID companyId, UUID agentId, String role, String name, OffsetDateTime expiresAt,
+                                Identity caller) {
         String key = ApiKeys.generate(kind);
         UUID id = Ids.newId();
         String label = name == null || name.isBlank() ? kind + " key" : name.trim();
         return pool.withTransaction(tx -> keys.insert(tx, id, kind, companyId, agentId, role, label, key,
-                        caller.actorType() + ":" + caller.actorId()))
+                                caller.actorType() + ":" + caller.actorId())
+                        .call(() -> expiresAt == null ? Uni.createFrom().voidItem()
+                                : tx.preparedQuery("update api_keys set expires_at = $2 where id = $1")
+                                .execute(Tuple.of(id, expiresAt)).replaceWithVoid()))
                 .map(ignored -> Response.status(201)
-                        .entity(new IssuedKey(id, key, ApiKeys.prefix(key), kind, companyId, agentId, role, label)).build());
+                        .entity(new IssuedKey(id, key, ApiKeys.prefix(key), kind, companyId, agentId, role, label, expiresAt)).build());
     }
 
     private static void requireBoardWriter(Identity caller, UUID companyId) {
