@@ -48,12 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConcurrentLedgerTest {
 
     private static final Logger LOG = Logger.getLogger(ConcurrentLedgerTest.class);
-    /**
-     * 10,000 entries took 42.5 s of writing here (263 requests/s on two cores shared with other
-     * builds, load ~11), so the default is 6,000 (~25 s); {@code -Dledger.concurrent.entries=10000}
-     * runs the full count.
-     */
-    private static final int ENTRIES = Integer.getInteger("ledger.concurrent.entries", 6_000);
+    /** The 10,000 (about 40 s of writing on two busy cores); {@code -Dledger.concurrent.entries=N} changes it. */
+    private static final int ENTRIES = Integer.getInteger("ledger.concurrent.entries", 10_000);
     private static final int WRITERS = 16;
     private static final int TEAMS = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,7 +58,7 @@ class ConcurrentLedgerTest {
     }
 
     @Test
-    void sixThousandEntriesFromSixteenWritersWithRetriesAreRecordedOnceAndEverySummaryEqualsTheirSum() throws Exception {
+    void tenThousandEntriesFromSixteenWritersWithRetriesAreRecordedOnceAndEverySummaryEqualsTheirSum() throws Exception {
         LedgerFixtures f = new LedgerFixtures();
         UUID[] agents = new UUID[WRITERS];
         UUID[] teams = new UUID[TEAMS];
