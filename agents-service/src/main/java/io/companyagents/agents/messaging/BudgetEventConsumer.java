@@ -1,5 +1,6 @@
 package io.companyagents.agents.messaging;
 
+import io.companyagents.platform.inbox.PoisonEventException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.companyagents.agents.service.BudgetEnforcement;
 import io.smallrye.mutiny.Uni;

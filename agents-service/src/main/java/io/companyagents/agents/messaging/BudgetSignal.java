@@ -1,5 +1,6 @@
 package io.companyagents.agents.messaging;
 
+import io.companyagents.platform.inbox.PoisonEventException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

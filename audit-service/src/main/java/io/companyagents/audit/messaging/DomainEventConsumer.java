@@ -1,7 +1,7 @@
 package io.companyagents.audit.messaging;
 
 import io.companyagents.audit.service.AuditAppender;
-import io.companyagents.audit.service.PoisonEventException;
+import io.companyagents.platform.inbox.PoisonEventException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;

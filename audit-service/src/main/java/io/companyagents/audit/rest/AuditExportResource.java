@@ -60,7 +60,7 @@ public class AuditExportResource {
         } else {
             throw ApiException.validation("format", "ndjson or csv");
         }
-        AuditQueries.Filter filter = new AuditQueries.Filter(type, actorId, subjectType, subjectId, time("from", from), time("to", to));
+        AuditQueries.Filter filter = new AuditQueries.Filter(type, actorId, subjectType, subjectId, AuditResource.time("from", from), AuditResource.time("to", to));
         // written page by page on a worker thread: the export never sits in memory whole
         StreamingOutput body = out -> {
             if (csv) {
@@ -115,14 +115,4 @@ public class AuditExportResource {
         return v;
     }
 
-    private static OffsetDateTime time(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ApiException.validation(field, "must be an RFC 3339 timestamp");
-        }
-    }
 }

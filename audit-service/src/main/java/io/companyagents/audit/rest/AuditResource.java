@@ -65,7 +65,8 @@ public class AuditResource {
         return queries.verify(companyId);
     }
 
-    private static OffsetDateTime time(String field, String value) {
+    /** An optional RFC 3339 query parameter; anything else is a 400 naming the field. */
+    static OffsetDateTime time(String field, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -1,11 +1,11 @@
 package io.companyagents.audit.service;
 
+import io.companyagents.platform.inbox.PoisonEventException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.companyagents.audit.domain.AuditChain;
 import io.companyagents.platform.events.Topics;
-import io.companyagents.platform.inbox.Inbox;
 import io.companyagents.platform.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -27,9 +27,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Appends one domain event to its company's chain, exactly once: inbox check, head lock,
+ * Appends domain events to their companies' chains, each exactly once: inbox check, head lock,
  * next seq and hash, insert, head update and the republish on {@code ca.audit.v1} all commit
- * together or not at all.
+ * together or not at all (see {@link #appendAll}).
  */
 @ApplicationScoped
 public class AuditAppender {
@@ -40,9 +40,6 @@ public class AuditAppender {
 
     @Inject
     Pool pool;
-
-    @Inject
-    Inbox inbox;
 
     @Inject
     Outbox outbox;
@@ -147,39 +144,6 @@ public class AuditAppender {
                 .chain(() -> tx.preparedQuery("update audit_heads set seq = $2, hash = $3 where company_id = $1").executeBatch(newHeads))
                 .chain(() -> outbox.appendRawAll(tx, Topics.AUDIT, stream))
                 .replaceWith(rows.size());
-    }
-
-    /** Answers true when the event was appended, false when it had been already (a redelivery). */
-    public Uni<Boolean> append(Incoming event) {
-        return pool.withTransaction(tx -> inbox.firstDelivery(tx, CONSUMER, event.id())
-                .chain(first -> first ? appendToChain(tx, event).replaceWith(true) : Uni.createFrom().item(false)));
-    }
-
-    private Uni<Void> appendToChain(SqlConnection tx, Incoming e) {
-        return tx.preparedQuery("insert into audit_heads (company_id, seq, hash) values ($1, 0, $2) on conflict do nothing")
-                .execute(Tuple.of(e.companyId(), AuditChain.GENESIS))
-                .chain(() -> tx.preparedQuery("select seq, hash from audit_heads where company_id = $1 for update")
-                        .execute(Tuple.of(e.companyId())))
-                .chain(rows -> {
-                    var head = rows.iterator().next();
-                    long seq = head.getLong("seq") + 1;
-                    String prevHash = head.getString("hash");
-                    String hash = AuditChain.hash(prevHash, seq, e.id(), e.companyId(), e.type(), e.occurredAt(),
-                            e.actorType(), e.actorId(), e.subjectType(), e.subjectId(), e.data());
-                    Object data = e.data() == null || e.data().isNull() ? null : new JsonObject(e.data().toString());
-                    return tx.preparedQuery("insert into audit_events (company_id, seq, event_id, type, source, occurred_at,"
-                                    + " actor_type, actor_id, subject_type, subject_id, data, prev_hash, hash)"
-                                    + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
-                            .execute(Tuple.tuple()
-                                    .addUUID(e.companyId()).addLong(seq).addUUID(e.id()).addString(e.type())
-                                    .addString(e.source()).addOffsetDateTime(e.occurredAt()).addString(e.actorType())
-                                    .addString(e.actorId()).addString(e.subjectType()).addString(e.subjectId())
-                                    .addValue(data).addString(prevHash).addString(hash))
-                            .chain(() -> tx.preparedQuery("update audit_heads set seq = $2, hash = $3 where company_id = $1")
-                                    .execute(Tuple.of(e.companyId(), seq, hash)))
-                            .chain(() -> outbox.appendRaw(tx, Topics.AUDIT, e.companyId(), auditStreamEvent(e, seq, hash, prevHash)))
-                            .replaceWithVoid();
-                });
     }
 
     /** The canonical stream on ca.audit.v1: the original CloudEvent plus its place in the chain. */

@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -80,7 +79,4 @@ public class Caller {
         }
     }
 
-    public List<String> describe() {
-        return List.of(actorType().name(), actorId());
-    }
 }

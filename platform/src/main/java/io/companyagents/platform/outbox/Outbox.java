@@ -76,23 +76,6 @@ public class Outbox {
         return tx.preparedQuery(INSERT_SQL).executeBatch(rows).invoke(signal::appended).replaceWithVoid();
     }
 
-    /** Appends an already-serialized CloudEvent (e.g. one republished verbatim). */
-    public Uni<Void> appendRaw(SqlClient tx, String topic, java.util.UUID companyId, String cloudEventJson) {
-        String type;
-        java.util.UUID eventId;
-        try {
-            var node = mapper.readTree(cloudEventJson);
-            type = node.get("type").asText();
-            eventId = java.util.UUID.fromString(node.get("id").asText());
-        } catch (JsonProcessingException | RuntimeException e) {
-            throw new IllegalArgumentException("not a CloudEvent", e);
-        }
-        return tx.preparedQuery(INSERT_SQL)
-                .execute(Tuple.of(eventId, topic, companyId, type, cloudEventJson))
-                .invoke(signal::appended)
-                .replaceWithVoid();
-    }
-
     /** An already-serialized CloudEvent bound for one topic. */
     public record RawEvent(java.util.UUID eventId, java.util.UUID companyId, String type, String json) {
     }

@@ -74,9 +74,6 @@ public class OutboxRelay {
     @ConfigProperty(name = "company-agents.outbox.retention", defaultValue = "PT1H")
     Duration retention;
 
-    @ConfigProperty(name = "company-agents.schema")
-    String schema;
-
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean wakeAgain = new AtomicBoolean();
     private volatile boolean stopped;

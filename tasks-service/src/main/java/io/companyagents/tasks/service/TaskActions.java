@@ -10,7 +10,6 @@ import io.companyagents.tasks.domain.AgentState;
 import io.companyagents.tasks.domain.Lifecycle;
 import io.companyagents.tasks.domain.Task;
 import io.companyagents.tasks.domain.TaskAction;
-import io.companyagents.tasks.domain.TaskStatus;
 import io.companyagents.tasks.domain.Transition;
 import io.companyagents.tasks.repository.TaskRepository;
 import io.companyagents.tasks.rest.TaskApi.ActionRequest;
@@ -137,7 +136,4 @@ public class TaskActions {
         }
     }
 
-    public static boolean terminal(TaskStatus s) {
-        return s.terminal();
-    }
 }

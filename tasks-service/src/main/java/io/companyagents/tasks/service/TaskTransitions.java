@@ -182,7 +182,4 @@ public class TaskTransitions {
                 after.version()));
     }
 
-    public static List<UUID> ids(List<Task> tasks) {
-        return tasks.stream().map(Task::id).toList();
-    }
 }
