@@ -86,6 +86,9 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             for (Future<?> f : creates) {
                 f.get();
             }
+            CpuMeter meter = CpuMeter.forInstance(keyFile.toAbsolutePath().getParent().resolve("run.json"));
+            System.err.println("waiting for the system to settle after setup");
+            meter.awaitQuiet(120);
             Histogram claim = histogram();
             Histogram start = histogram();
             Histogram finish = histogram();
@@ -93,51 +96,36 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             AtomicLong errors = new AtomicLong();
             long warmEnd = System.nanoTime() + Duration.ofSeconds(warmup).toNanos();
             long end = warmEnd + Duration.ofSeconds(seconds).toNanos();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < agents; i++) {
-                String agentKey = agentKeys.get(i);
-                UUID agent = agentIds.get(i);
-                workers.add(pool.submit(() -> {
-                    while (System.nanoTime() < end) {
-                        boolean measure = System.nanoTime() > warmEnd;
-                        try {
-                            long t0 = System.nanoTime();
-                            HttpResponse<String> c = send(agentKey, "POST", base + "/claims", Map.of("agentId", agent.toString(), "leaseSeconds", 300));
-                            long t1 = System.nanoTime();
-                            if (c.statusCode() == 204) {
-                                return null;
-                            }
-                            JsonNode claimed = check(c, 200);
-                            String task = claimed.path("task").path("id").asText();
-                            long epoch = claimed.path("lease").path("leaseEpoch").asLong();
-                            String run = claimed.path("run").path("id").asText();
-                            check(send(agentKey, "POST", base + "/tasks/" + task + "/actions/start", Map.of("leaseEpoch", epoch)), 200);
-                            long t2 = System.nanoTime();
-                            check(send(agentKey, "POST", base + "/runs/" + run + "/finish",
-                                    Map.of("leaseEpoch", epoch, "outcome", "succeeded", "summary", "bench",
-                                            "usage", Map.of("provider", "anthropic", "model", "claude-sonnet-4", "inputTokens", 1200, "outputTokens", 300))), 200);
-                            long t3 = System.nanoTime();
-                            if (measure && t3 < end) {
-                                claim.recordValue((t1 - t0) / 1000);
-                                start.recordValue((t2 - t1) / 1000);
-                                finish.recordValue((t3 - t2) / 1000);
-                                cycles.incrementAndGet();
-                            }
-                        } catch (RuntimeException e) {
-                            errors.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
+            var cpu = new java.util.concurrent.ConcurrentHashMap<String, Map<String, Long>>();
+            Thread sampler = new Thread(() -> {
+                try {
+                    Thread.sleep(Math.max(0, (warmEnd - System.nanoTime()) / 1_000_000));
+                    cpu.put("before", meter.snapshot());
+                    Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+                    cpu.put("after", meter.snapshot());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "cpu-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+            AgentLoad.Results results = new AgentLoad.Results(claim, start, finish, cycles, errors,
+                    new java.util.concurrent.atomic.AtomicReference<>());
+            try (AgentLoad load = new AgentLoad(url, base, agents)) {
+                load.run(agentKeys, agentIds, warmEnd, end, results);
             }
-            for (Future<?> f : workers) {
-                f.get();
+            if (results.firstError().get() != null) {
+                System.err.println("first error: " + results.firstError().get());
             }
             double rate = cycles.get() / (double) seconds;
             System.out.printf("agents=%d  cycles=%d in %ds  => %.0f cycles/s  (errors %d)%n", agents, cycles.get(), seconds, rate, errors.get());
             print("claim ", claim);
             print("start ", start);
             print("finish", finish);
+            sampler.join(30_000);
+            if (cpu.containsKey("after")) {
+                CpuMeter.print(cpu.get("before"), cpu.get("after"), cycles.get(), "cycle");
+            }
             if (cycles.get() + 50 >= tasks) {
                 System.out.println("note: the task pool ran low; raise --tasks for a longer steady state");
             }
