@@ -27,6 +27,9 @@ public class Outbox {
 
     static final String INSERT_SQL =
             "insert into outbox (event_id, topic, company_id, event_type, payload) values ($1, $2, $3, $4, $5)";
+    static final String INSERT_MANY_SQL = "insert into outbox (event_id, topic, company_id, event_type, payload)"
+            + " select e, t, c, y, p from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[])"
+            + " with ordinality as x(e, t, c, y, p, n) order by n";
     private static final String INSERT_HQL_NATIVE =
             "insert into outbox (event_id, topic, company_id, event_type, payload) values (?1, ?2, ?3, ?4, ?5)";
 
@@ -63,33 +66,66 @@ public class Outbox {
                 .replaceWith(ce);
     }
 
-    /** Appends several events in one round trip (a batch of binds), keeping their order. */
+    /** Appends several events with one statement (one multi-row insert), keeping their order. */
     public Uni<Void> appendAll(SqlClient tx, java.util.List<DomainEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        java.util.List<Tuple> rows = new java.util.ArrayList<>(events.size());
-        for (DomainEvent event : events) {
+        int n = events.size();
+        java.util.UUID[] ids = new java.util.UUID[n];
+        String[] topics = new String[n];
+        java.util.UUID[] companies = new java.util.UUID[n];
+        String[] types = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            DomainEvent event = events.get(i);
             CloudEvent ce = toCloudEvent(event);
-            rows.add(Tuple.of(ce.id(), event.type().topic(), ce.companyid(), ce.type(), toJson(ce)));
+            ids[i] = ce.id();
+            topics[i] = event.type().topic();
+            companies[i] = ce.companyid();
+            types[i] = ce.type();
+            payloads[i] = toJson(ce);
         }
-        return tx.preparedQuery(INSERT_SQL).executeBatch(rows).invoke(signal::appended).replaceWithVoid();
+        return insertRows(tx, ids, topics, companies, types, payloads);
+    }
+
+    /** One multi-row insert; {@code with ordinality} keeps the ids in the given order. */
+    private Uni<Void> insertRows(SqlClient tx, java.util.UUID[] ids, String[] topics, java.util.UUID[] companies, String[] types,
+                                 String[] payloads) {
+        if (ids.length == 1) {
+            return tx.preparedQuery(INSERT_SQL).execute(Tuple.of(ids[0], topics[0], companies[0], types[0], payloads[0]))
+                    .invoke(signal::appended).replaceWithVoid();
+        }
+        return tx.preparedQuery(INSERT_MANY_SQL)
+                .execute(Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(topics).addArrayOfUUID(companies)
+                        .addArrayOfString(types).addArrayOfString(payloads))
+                .invoke(signal::appended).replaceWithVoid();
     }
 
     /** An already-serialized CloudEvent bound for one topic. */
     public record RawEvent(java.util.UUID eventId, java.util.UUID companyId, String type, String json) {
     }
 
-    /** Appends already-serialized CloudEvents in one round trip, in order. */
+    /** Appends already-serialized CloudEvents with one statement, in order. */
     public Uni<Void> appendRawAll(SqlClient tx, String topic, java.util.List<RawEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        java.util.List<Tuple> rows = new java.util.ArrayList<>(events.size());
-        for (RawEvent e : events) {
-            rows.add(Tuple.of(e.eventId(), topic, e.companyId(), e.type(), e.json()));
+        int n = events.size();
+        java.util.UUID[] ids = new java.util.UUID[n];
+        String[] topics = new String[n];
+        java.util.UUID[] companies = new java.util.UUID[n];
+        String[] types = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            RawEvent e = events.get(i);
+            ids[i] = e.eventId();
+            topics[i] = topic;
+            companies[i] = e.companyId();
+            types[i] = e.type();
+            payloads[i] = e.json();
         }
-        return tx.preparedQuery(INSERT_SQL).executeBatch(rows).invoke(signal::appended).replaceWithVoid();
+        return insertRows(tx, ids, topics, companies, types, payloads);
     }
 
     public CloudEvent toCloudEvent(DomainEvent event) {

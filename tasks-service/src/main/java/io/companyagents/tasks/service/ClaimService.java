@@ -65,29 +65,54 @@ public class ClaimService {
         String[] labels = request.labels() == null || request.labels().isEmpty() ? null : request.labels().toArray(String[]::new);
         UUID leaseId = Ids.newId();
         UUID runId = Ids.newId();
-        return pool.withTransaction(tx -> relax(tx)
-                .chain(() -> eligibleAgent(tx, companyId, agentId))
-                .chain(agent -> tx.preparedQuery("with candidate as ("
-                                + " select id from tasks where company_id = $1 and status in ('pending', 'needs_revision')"
-                                + " and unmet_dependencies = 0"
-                                + " and ($2::uuid is null or team_id = $2) and ($3::text[] is null or labels && $3)"
-                                + " and (assignee_agent_id is null or assignee_agent_id = $4)"
-                                + " order by priority, id limit 1 for update skip locked)"
-                                + " update tasks t set status = 'claimed', lease_epoch = t.lease_epoch + 1, lease_id = $5,"
-                                + " lease_agent_id = $4, lease_kind = 'work', lease_seconds = $6::int,"
-                                + " lease_expires_at = now() + make_interval(secs => $6::int), run_id = $7, worker_agent_id = $4,"
-                                + " ever_claimed = true, version = t.version + 1, updated_at = now()"
-                                + " from candidate where t.id = candidate.id returning " + TaskRows.COLUMNS)
-                        .execute(Tuple.tuple().addUUID(companyId).addUUID(request.teamId()).addArrayOfString(labels)
-                                .addUUID(agentId).addUUID(leaseId).addInteger(seconds).addUUID(runId)))
+        return pool.withTransaction(tx -> tx.preparedQuery(CLAIM_NEXT_SQL)
+                .execute(Tuple.tuple().addUUID(companyId).addUUID(request.teamId()).addArrayOfString(labels)
+                        .addUUID(agentId).addUUID(leaseId).addInteger(seconds).addUUID(runId)
+                        .addBoolean(config.relaxedClaimCommit()))
                 .chain(rows -> {
-                    if (rows.size() == 0) {
+                    var row = rows.iterator().next();
+                    AgentState agent = new AgentState(agentId, null, null, row.getString("agent_status"),
+                            row.getBoolean("agent_stopped"));
+                    checkEligible(agent, agentId);
+                    if (row.getUUID("id") == null) {
                         return Uni.createFrom().item(new Claimed(null, null, null));
                     }
-                    Task task = TaskRows.map(rows.iterator().next());
-                    return recordLeaseAndRun(tx, task, TaskStatus.pending, caller, "claim").replaceWith(new Claimed(task, leaseId, runId));
+                    Task task = TaskRows.map(row);
+                    return outbox.appendAll(tx, leaseAndRunEvents(task, TaskStatus.pending, caller, "claim"))
+                            .replaceWith(new Claimed(task, leaseId, runId));
                 })).invoke(metrics::claimed);
     }
+
+    /**
+     * The whole claim in one statement: the agent's eligibility, the best eligible task picked
+     * with {@code FOR UPDATE SKIP LOCKED}, its lease (fencing token bumped, expiry from the
+     * database clock), the lease and run rows, and — for this transaction alone, since a lost
+     * claim is recovered by the reaper — an asynchronous commit. It answers one row: the agent's
+     * state and, if a task was claimed, the task.
+     */
+    private static final String CLAIM_NEXT_SQL = "with agent as ("
+            + " select a.status, coalesce(a.over_budget, false) or exists (select 1 from budget_stops b where b.company_id = $1 and ("
+            + "   b.scope_type = 'company' or (b.scope_type = 'agent' and b.scope_id = $4) or (b.scope_type = 'team' and b.scope_id = a.team_id)))"
+            + "   as stopped"
+            + " from (select $4::uuid as id) x left join agents a on a.agent_id = x.id and a.company_id = $1),"
+            + " candidate as (select id from tasks where company_id = $1 and status in ('pending', 'needs_revision')"
+            + " and unmet_dependencies = 0"
+            + " and ($2::uuid is null or team_id = $2) and ($3::text[] is null or labels && $3)"
+            + " and (assignee_agent_id is null or assignee_agent_id = $4)"
+            + " and exists (select 1 from agent where not stopped and (status is null or status in ('active', 'idle')))"
+            + " order by priority, id limit 1 for update skip locked),"
+            + " claimed as (update tasks t set status = 'claimed', lease_epoch = t.lease_epoch + 1, lease_id = $5,"
+            + " lease_agent_id = $4, lease_kind = 'work', lease_seconds = $6::int,"
+            + " lease_expires_at = now() + make_interval(secs => $6::int), run_id = $7, worker_agent_id = $4,"
+            + " ever_claimed = true, version = t.version + 1, updated_at = now()"
+            + " from candidate where t.id = candidate.id returning " + TaskRows.COLUMNS + "),"
+            + " lease as (insert into leases (id, company_id, task_id, agent_id, run_id, lease_epoch, kind)"
+            + "   select $5, company_id, id, $4, $7, lease_epoch, 'work' from claimed),"
+            + " run as (insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind)"
+            + "   select $7, company_id, id, $4, $5, lease_epoch, 'work' from claimed)"
+            + " select agent.status as agent_status, agent.stopped as agent_stopped,"
+            + " case when $8 and claimed.id is not null then set_config('synchronous_commit', 'off', true) end as relaxed, claimed.*"
+            + " from agent left join claimed on true";
 
     /** Claims one named task: a work claim from pending/needs_revision, or a review claim that keeps the status. */
     public Uni<Claimed> claimTask(UUID companyId, UUID taskId, UUID agentId, Integer leaseSeconds, Caller caller) {
@@ -182,6 +207,16 @@ public class ClaimService {
     }
 
     private Uni<Void> recordLeaseAndRun(SqlConnection tx, Task task, TaskStatus from, Caller caller, String action) {
+        return tx.preparedQuery("with l as (insert into leases (id, company_id, task_id, agent_id, run_id, lease_epoch, kind)"
+                        + " values ($1, $2, $3, $4, $5, $6, $7))"
+                        + " insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind) values ($5, $2, $3, $4, $1, $6, $7)")
+                .execute(Tuple.tuple().addUUID(task.leaseId()).addUUID(task.companyId()).addUUID(task.id())
+                        .addUUID(task.leaseAgentId()).addUUID(task.runId()).addLong(task.leaseEpoch()).addString(task.leaseKind()))
+                .chain(() -> outbox.appendAll(tx, leaseAndRunEvents(task, from, caller, action)));
+    }
+
+    /** lease.granted, run.started and (unless a review claim kept the status) task.status_changed. */
+    private static List<DomainEvent> leaseAndRunEvents(Task task, TaskStatus from, Caller caller, String action) {
         String actorType = caller.actorType().name();
         String actorId = caller.actorId();
         var events = new java.util.ArrayList<DomainEvent>(3);
@@ -195,12 +230,7 @@ public class ClaimService {
                     new EventPayloads.TaskStatusChanged(task.id(), task.identifier(), from.name(), task.status().name(), action,
                             null, task.leaseEpoch(), task.attempts(), task.version())));
         }
-        return tx.preparedQuery("with l as (insert into leases (id, company_id, task_id, agent_id, run_id, lease_epoch, kind)"
-                        + " values ($1, $2, $3, $4, $5, $6, $7))"
-                        + " insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind) values ($5, $2, $3, $4, $1, $6, $7)")
-                .execute(Tuple.tuple().addUUID(task.leaseId()).addUUID(task.companyId()).addUUID(task.id())
-                        .addUUID(task.leaseAgentId()).addUUID(task.runId()).addLong(task.leaseEpoch()).addString(task.leaseKind()))
-                .chain(() -> outbox.appendAll(tx, events));
+        return events;
     }
 
     /** An agent claims for itself; a board owner/operator (or admin) may claim on an agent's behalf. */
@@ -219,15 +249,18 @@ public class ClaimService {
     }
 
     private Uni<AgentState> eligibleAgent(SqlConnection tx, UUID companyId, UUID agentId) {
-        return tasks.agent(tx, companyId, agentId).map(agent -> {
-            if (agent.budgetStopped()) {
-                throw ApiException.conflict("budget_exceeded", "the budget covering this agent is exhausted; no new work");
-            }
-            if (!agent.canWork()) {
-                throw ApiException.conflict("agent_not_active", "agent " + agentId + " is " + agent.status() + " and cannot claim work");
-            }
-            return agent;
-        });
+        return tasks.agent(tx, companyId, agentId).map(agent -> checkEligible(agent, agentId));
+    }
+
+    /** A budget-stopped, paused or terminated agent gets no new work (409). */
+    private static AgentState checkEligible(AgentState agent, UUID agentId) {
+        if (agent.budgetStopped()) {
+            throw ApiException.conflict("budget_exceeded", "the budget covering this agent is exhausted; no new work");
+        }
+        if (!agent.canWork()) {
+            throw ApiException.conflict("agent_not_active", "agent " + agentId + " is " + agent.status() + " and cannot claim work");
+        }
+        return agent;
     }
 
     private Uni<Void> relax(SqlConnection tx) {

@@ -74,43 +74,53 @@ public class RunService {
         if (type == ActorType.board) {
             caller.requireWrite();
         }
-        return pool.withTransaction(tx -> runRow(tx, companyId, runId, true).chain(run -> {
-            UUID agentId = run.getUUID("agent_id");
+        return pool.withTransaction(tx -> tx.preparedQuery(LOCK_RUN_AND_TASK_SQL).execute(Tuple.of(companyId, runId)).chain(locked -> {
+            if (locked.size() == 0) {
+                throw ApiException.notFound("run " + runId);
+            }
+            Row run = locked.iterator().next();
+            UUID agentId = run.getUUID("r_agent_id");
             if (type == ActorType.agent && !agentId.toString().equals(actorId)) {
                 throw ApiException.notFound("run " + runId);
             }
-            if (!"running".equals(run.getString("status"))) {
-                throw ApiException.conflict("run_finished", "run " + runId + " already ended as " + run.getString("status"));
+            if (!"running".equals(run.getString("r_status"))) {
+                throw ApiException.conflict("run_finished", "run " + runId + " already ended as " + run.getString("r_status"));
             }
-            UUID taskId = run.getUUID("task_id");
-            return tasks.getForUpdate(tx, companyId, taskId).chain(task -> {
-                if (!runId.equals(task.runId()) || !task.leaseLive() || task.leaseEpoch() != req.leaseEpoch()) {
-                    throw TaskActions.leaseLost(task);
-                }
-                List<DomainEvent> events = new ArrayList<>();
-                TaskTransitions.Context ctx = new TaskTransitions.Context(type.name(), actorId, req.summary(), req.prNumber(),
-                        req.prUrl(), req.branchName());
-                String runStatus = req.outcome();
-                // record the run's outcome first, so ending the lease leaves it as written here
-                return tx.preparedQuery("update runs set status = $2, finished_at = now(), summary = $3, commits = $4::text::jsonb,"
-                                + " files_modified = $5::text::jsonb, pr_number = $6, pr_url = $7, branch_name = $8, base_branch = $9,"
-                                + " target_branch = $10, merge_outcome = $11, usage = $12::text::jsonb where id = $1")
-                        .execute(Tuple.tuple().addUUID(runId).addString(runStatus).addString(req.summary())
-                                .addString(new JsonArray(req.commits() == null ? List.of() : req.commits()).encode())
-                                .addString(new JsonArray(req.filesModified() == null ? List.of() : req.filesModified()).encode())
-                                .addInteger(req.prNumber()).addString(req.prUrl()).addString(req.branchName())
-                                .addString(req.baseBranch()).addString(req.targetBranch()).addString(req.mergeOutcome())
-                                .addString(req.usage() == null ? null : JsonObject.mapFrom(req.usage()).encode()))
-                        .invoke(() -> events.add(new DomainEvent(EventType.RUN_FINISHED, companyId, type.name(), actorId, "run",
+            Task task = io.companyagents.tasks.repository.TaskRows.map(run);
+            UUID taskId = task.id();
+            if (!runId.equals(task.runId()) || !task.leaseLive() || task.leaseEpoch() != req.leaseEpoch()) {
+                throw TaskActions.leaseLost(task);
+            }
+            List<DomainEvent> events = new ArrayList<>();
+            TaskTransitions.Context ctx = new TaskTransitions.Context(type.name(), actorId, req.summary(), req.prNumber(),
+                    req.prUrl(), req.branchName());
+            String runStatus = req.outcome();
+            // record the run's outcome first, so ending the lease leaves it as written here (and this row is the answer)
+            return tx.preparedQuery("update runs set status = $2, finished_at = now(), summary = $3, commits = $4::text::jsonb,"
+                            + " files_modified = $5::text::jsonb, pr_number = $6, pr_url = $7, branch_name = $8, base_branch = $9,"
+                            + " target_branch = $10, merge_outcome = $11, usage = $12::text::jsonb where id = $1 returning " + RUN_COLUMNS)
+                    .execute(Tuple.tuple().addUUID(runId).addString(runStatus).addString(req.summary())
+                            .addString(new JsonArray(req.commits() == null ? List.of() : req.commits()).encode())
+                            .addString(new JsonArray(req.filesModified() == null ? List.of() : req.filesModified()).encode())
+                            .addInteger(req.prNumber()).addString(req.prUrl()).addString(req.branchName())
+                            .addString(req.baseBranch()).addString(req.targetBranch()).addString(req.mergeOutcome())
+                            .addString(req.usage() == null ? null : JsonObject.mapFrom(req.usage()).encode()))
+                    .chain(finished -> {
+                        events.add(new DomainEvent(EventType.RUN_FINISHED, companyId, type.name(), actorId, "run",
                                 runId.toString(), new EventPayloads.RunFinished(runId, taskId, agentId, task.projectId(),
-                                task.teamId(), runStatus, req.summary(), usage(req.usage())))))
-                        .chain(() -> advance(tx, task, "succeeded".equals(runStatus), ctx, events))
-                        .call(() -> outbox.appendAll(tx, events))
-                        .chain(() -> runRow(tx, companyId, runId, false))
-                        .map(this::view);
-            });
+                                task.teamId(), runStatus, req.summary(), usage(req.usage()))));
+                        RunApi.RunView view = view(finished.iterator().next());
+                        return advance(tx, task, "succeeded".equals(runStatus), ctx, events)
+                                .call(() -> outbox.appendAll(tx, events))
+                                .replaceWith(view);
+                    });
         }));
     }
+
+    /** The run and its task, both locked (run first, as everywhere a run is finished). */
+    private static final String LOCK_RUN_AND_TASK_SQL = "select " + io.companyagents.tasks.repository.TaskRows.COLUMNS
+            + ", r.agent_id as r_agent_id, r.status as r_status"
+            + " from runs r join tasks t on t.id = r.task_id where r.company_id = $1 and r.id = $2 for update of r, t";
 
     /** The task action a finished run implies. */
     private Uni<Task> advance(SqlConnection tx, Task task, boolean succeeded, TaskTransitions.Context ctx, List<DomainEvent> events) {

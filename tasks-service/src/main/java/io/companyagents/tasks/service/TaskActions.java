@@ -59,9 +59,8 @@ public class TaskActions {
         String role = caller.role();
         String actorId = caller.actorId();
         UUID agentId = type == ActorType.agent ? UUID.fromString(actorId) : null;
-        return pool.withTransaction(tx -> tasks.getForUpdate(tx, companyId, taskId)
-                .chain(task -> (agentId == null ? Uni.createFrom().<AgentState>nullItem() : tasks.agent(tx, companyId, agentId))
-                        .chain(agent -> decide(tx, task, action, body, type, role, agentId, agent, actorId))));
+        return pool.withTransaction(tx -> tasks.getForUpdateWithAgent(tx, companyId, taskId, agentId)
+                .chain(locked -> decide(tx, locked.task(), action, body, type, role, agentId, locked.agent(), actorId)));
     }
 
     private Uni<Task> decide(SqlConnection tx, Task task, TaskAction action, ActionRequest body, ActorType type, String role,

@@ -100,11 +100,9 @@ public class TaskTransitions {
         events.add(new DomainEvent(EventType.LEASE_RELEASED, task.companyId(), ctx.actorType(), ctx.actorId(), "lease",
                 task.leaseId().toString(), new EventPayloads.LeaseChanged(task.leaseId(), task.id(), task.leaseAgentId(),
                 task.runId(), task.leaseEpoch(), task.leaseKind(), task.leaseExpiresAt())));
-        return tx.preparedQuery("update leases set ended_at = now(), end_reason = $2 where id = $1 and ended_at is null")
-                .execute(Tuple.of(task.leaseId(), reason))
-                .chain(() -> tx.preparedQuery("update runs set status = $2, finished_at = now() where id = $1 and status = 'running'"
-                                + " returning id, agent_id, summary")
-                        .execute(Tuple.of(task.runId(), runStatus)))
+        return tx.preparedQuery("with l as (update leases set ended_at = now(), end_reason = $2 where id = $1 and ended_at is null)"
+                        + " update runs set status = $4, finished_at = now() where id = $3 and status = 'running' returning id")
+                .execute(Tuple.of(task.leaseId(), reason, task.runId(), runStatus))
                 .invoke(rows -> {
                     if (rows.size() > 0) {
                         events.add(new DomainEvent(EventType.RUN_FINISHED, task.companyId(), ctx.actorType(), ctx.actorId(),
