@@ -89,6 +89,7 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             CpuMeter meter = CpuMeter.forInstance(keyFile.toAbsolutePath().getParent().resolve("run.json"));
             System.err.println("waiting for the system to settle after setup");
             meter.awaitQuiet(120);
+            System.err.printf("running %d agents: %ds warm-up, then %ds measured%n", agents, warmup, seconds);
             Histogram claim = histogram();
             Histogram start = histogram();
             Histogram finish = histogram();
