@@ -30,11 +30,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Publishes committed outbox rows to Kafka in id order and deletes them once the broker has them
- * (a delete is cheaper for Postgres than marking the row sent: no new row version, no index entries).
+ * Publishes committed outbox rows to Kafka in id order and marks them sent (sent rows are kept
+ * for the retention period, so what was published recently can be inspected).
  * <p>
  * One relay drains at a time across all replicas (a transaction-scoped advisory lock), which
- * keeps per-company order; a row is deleted only after the broker acknowledged it, so a
+ * keeps per-company order; a row is marked sent only after the broker acknowledged it, so a
  * crash in between republishes rather than loses (consumers are idempotent). An in-process
  * signal from {@link Outbox} wakes the relay within milliseconds of a write (it keeps looking
  * for a short window, to catch the commit that follows the write); a slow timer is the
@@ -161,7 +161,7 @@ public class OutboxRelay {
                     }
                     return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
                             .ifNoItem().after(Duration.ofSeconds(30)).fail()
-                            .chain(() -> conn.preparedQuery("delete from outbox where id = any($1)")
+                            .chain(() -> conn.preparedQuery("update outbox set sent_at = now() where id = any($1)")
                                     .execute(Tuple.of(ids.toArray(Long[]::new))))
                             .invoke(() -> metrics.published(rows))
                             .replaceWith(ids.size());
@@ -194,7 +194,6 @@ public class OutboxRelay {
         return acked;
     }
 
-    /** Rows marked sent by earlier versions of the relay (which kept them for a while) are pruned after the retention. */
     private void pruneSent() {
         pool.preparedQuery("delete from outbox where sent_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of((double) retention.toSeconds()))
