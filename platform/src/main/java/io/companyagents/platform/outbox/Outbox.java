@@ -68,38 +68,12 @@ public class Outbox {
 
     /** Appends several events with one statement (one multi-row insert), keeping their order. */
     public Uni<Void> appendAll(SqlClient tx, java.util.List<DomainEvent> events) {
-        if (events.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        int n = events.size();
-        java.util.UUID[] ids = new java.util.UUID[n];
-        String[] topics = new String[n];
-        java.util.UUID[] companies = new java.util.UUID[n];
-        String[] types = new String[n];
-        String[] payloads = new String[n];
-        for (int i = 0; i < n; i++) {
-            DomainEvent event = events.get(i);
+        java.util.List<OutboxRow> rows = new java.util.ArrayList<>(events.size());
+        for (DomainEvent event : events) {
             CloudEvent ce = toCloudEvent(event);
-            ids[i] = ce.id();
-            topics[i] = event.type().topic();
-            companies[i] = ce.companyid();
-            types[i] = ce.type();
-            payloads[i] = toJson(ce);
+            rows.add(new OutboxRow(ce.id(), event.type().topic(), ce.companyid(), ce.type(), toJson(ce)));
         }
-        return insertRows(tx, ids, topics, companies, types, payloads);
-    }
-
-    /** One multi-row insert; {@code with ordinality} keeps the ids in the given order. */
-    private Uni<Void> insertRows(SqlClient tx, java.util.UUID[] ids, String[] topics, java.util.UUID[] companies, String[] types,
-                                 String[] payloads) {
-        if (ids.length == 1) {
-            return tx.preparedQuery(INSERT_SQL).execute(Tuple.of(ids[0], topics[0], companies[0], types[0], payloads[0]))
-                    .invoke(signal::appended).replaceWithVoid();
-        }
-        return tx.preparedQuery(INSERT_MANY_SQL)
-                .execute(Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(topics).addArrayOfUUID(companies)
-                        .addArrayOfString(types).addArrayOfString(payloads))
-                .invoke(signal::appended).replaceWithVoid();
+        return insertRows(tx, rows);
     }
 
     /** An already-serialized CloudEvent bound for one topic. */
@@ -108,24 +82,34 @@ public class Outbox {
 
     /** Appends already-serialized CloudEvents with one statement, in order. */
     public Uni<Void> appendRawAll(SqlClient tx, String topic, java.util.List<RawEvent> events) {
-        if (events.isEmpty()) {
+        java.util.List<OutboxRow> rows = new java.util.ArrayList<>(events.size());
+        for (RawEvent e : events) {
+            rows.add(new OutboxRow(e.eventId(), topic, e.companyId(), e.type(), e.json()));
+        }
+        return insertRows(tx, rows);
+    }
+
+    private record OutboxRow(java.util.UUID eventId, String topic, java.util.UUID companyId, String type, String payload) {
+    }
+
+    /** One insert: a single row as is, several as arrays unnested {@code with ordinality}, so ids follow the given order. */
+    private Uni<Void> insertRows(SqlClient tx, java.util.List<OutboxRow> rows) {
+        if (rows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        int n = events.size();
-        java.util.UUID[] ids = new java.util.UUID[n];
-        String[] topics = new String[n];
-        java.util.UUID[] companies = new java.util.UUID[n];
-        String[] types = new String[n];
-        String[] payloads = new String[n];
-        for (int i = 0; i < n; i++) {
-            RawEvent e = events.get(i);
-            ids[i] = e.eventId();
-            topics[i] = topic;
-            companies[i] = e.companyId();
-            types[i] = e.type();
-            payloads[i] = e.json();
+        if (rows.size() == 1) {
+            OutboxRow r = rows.get(0);
+            return tx.preparedQuery(INSERT_SQL).execute(Tuple.of(r.eventId(), r.topic(), r.companyId(), r.type(), r.payload()))
+                    .invoke(signal::appended).replaceWithVoid();
         }
-        return insertRows(tx, ids, topics, companies, types, payloads);
+        return tx.preparedQuery(INSERT_MANY_SQL)
+                .execute(Tuple.tuple()
+                        .addArrayOfUUID(rows.stream().map(OutboxRow::eventId).toArray(java.util.UUID[]::new))
+                        .addArrayOfString(rows.stream().map(OutboxRow::topic).toArray(String[]::new))
+                        .addArrayOfUUID(rows.stream().map(OutboxRow::companyId).toArray(java.util.UUID[]::new))
+                        .addArrayOfString(rows.stream().map(OutboxRow::type).toArray(String[]::new))
+                        .addArrayOfString(rows.stream().map(OutboxRow::payload).toArray(String[]::new)))
+                .invoke(signal::appended).replaceWithVoid();
     }
 
     public CloudEvent toCloudEvent(DomainEvent event) {

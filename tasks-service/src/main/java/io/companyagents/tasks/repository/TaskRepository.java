@@ -45,11 +45,16 @@ public class TaskRepository {
             + "   or (b.scope_type = 'team' and b.scope_id = a.team_id))) as stopped"
             + " from (select $%1$d::uuid as id) x left join agents a on a.agent_id = x.id and a.company_id = $1";
 
-    private static final String AGENT_ALONE_SQL = String.format(AGENT_SQL, 2);
+    private static final String AGENT_ALONE_SQL = agentSql(2);
+
+    /** The agent derived table for a statement whose company is {@code $1} and whose agent id is {@code $param}. */
+    public static String agentSql(int param) {
+        return String.format(AGENT_SQL, param);
+    }
 
     private static final String TASK_AND_AGENT_SQL = "select " + TaskRows.COLUMNS + ", ag.team_id as agent_team_id,"
             + " ag.role as agent_role, ag.status as agent_status, ag.stopped as agent_stopped"
-            + " from tasks t cross join lateral (" + String.format(AGENT_SQL, 3) + ") ag"
+            + " from tasks t cross join lateral (" + agentSql(3) + ") ag"
             + " where t.company_id = $1 and t.id = $2 for update of t";
 
     /** A task locked for the rest of the transaction, and the acting agent's state, read together. */

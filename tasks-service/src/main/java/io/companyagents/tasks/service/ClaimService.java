@@ -90,11 +90,7 @@ public class ClaimService {
      * claim is recovered by the reaper — an asynchronous commit. It answers one row: the agent's
      * state and, if a task was claimed, the task.
      */
-    private static final String CLAIM_NEXT_SQL = "with agent as ("
-            + " select a.status, coalesce(a.over_budget, false) or exists (select 1 from budget_stops b where b.company_id = $1 and ("
-            + "   b.scope_type = 'company' or (b.scope_type = 'agent' and b.scope_id = $4) or (b.scope_type = 'team' and b.scope_id = a.team_id)))"
-            + "   as stopped"
-            + " from (select $4::uuid as id) x left join agents a on a.agent_id = x.id and a.company_id = $1),"
+    private static final String CLAIM_NEXT_SQL = "with agent as (" + TaskRepository.agentSql(4) + "),"
             + " candidate as (select id from tasks where company_id = $1 and status in ('pending', 'needs_revision')"
             + " and unmet_dependencies = 0"
             + " and ($2::uuid is null or team_id = $2) and ($3::text[] is null or labels && $3)"
