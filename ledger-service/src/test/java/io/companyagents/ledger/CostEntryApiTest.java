@@ -203,6 +203,37 @@ class CostEntryApiTest {
     }
 
     @Test
+    void aPoisonEventAmongRunsIsParkedOnTheDeadLetterTopicAndTheRunsAroundItAreStillRecorded() {
+        LedgerFixtures f = new LedgerFixtures();
+        UUID agent = UUID.randomUUID();
+        f.agentInTeam(agent, UUID.randomUUID());
+        UUID task = UUID.randomUUID();
+        UUID before = UUID.randomUUID();
+        UUID after = UUID.randomUUID();
+        UUID poisonId = UUID.randomUUID();
+        String poison = runFinished(poisonId, f.company, agent, UUID.randomUUID(), task, "claude-sonnet-4", null)
+                .replace("\"inputTokens\":1000", "\"inputTokens\":-5");
+        TestKafka.instance().send(Topics.TASKS, f.company.toString(), runFinished(UUID.randomUUID(), f.company, agent, before,
+                task, "claude-sonnet-4", 7L));
+        TestKafka.instance().send(Topics.TASKS, f.company.toString(), poison);
+        TestKafka.instance().send(Topics.TASKS, f.company.toString(), "{not json " + poisonId);
+        TestKafka.instance().send(Topics.TASKS, f.company.toString(), runFinished(UUID.randomUUID(), f.company, agent, after,
+                task, "claude-sonnet-4", 9L));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> f.asOwner().get(f.base() + "/cost-entries?taskId=" + task)
+                .then().extract().<List<?>>path("items").size() == 2);
+        f.asOwner().get(f.base() + "/cost-entries?taskId=" + task).then().statusCode(200)
+                .body("items.runId", equalTo(List.of(before.toString(), after.toString())))
+                .body("items.costMicros", equalTo(List.of(7, 9)));
+        var parked = TestKafka.instance().awaitRecords(Topics.DEAD_LETTER, r -> r.value().contains(poisonId.toString()), 2,
+                Duration.ofSeconds(30));
+        for (var record : parked) {
+            assertEquals(Topics.TASKS, new String(record.headers().lastHeader("dead-letter-topic").value()));
+            assertNotEquals(null, record.headers().lastHeader("dead-letter-reason"), "the reason travels with the event");
+        }
+    }
+
+    @Test
     void theProvidersAndTheirPricesAreSeededByMigrations() {
         List<Map<String, Object>> providers = given().auth().oauth2(TestTokens.agent(UUID.randomUUID(), UUID.randomUUID()))
                 .get("/api/v1/providers").then().statusCode(200).body("nextCursor", nullValue())

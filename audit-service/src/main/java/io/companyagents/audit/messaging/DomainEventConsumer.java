@@ -1,23 +1,19 @@
 package io.companyagents.audit.messaging;
 
 import io.companyagents.audit.service.AuditAppender;
+import io.companyagents.platform.inbox.DeadLetters;
 import io.companyagents.platform.inbox.PoisonEventException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,35 +50,12 @@ public class DomainEventConsumer {
                 events.add(appender.parse(record.value()));
             } catch (PoisonEventException e) {
                 LOG.warnf("poison event at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
-                parked.add(deadLetter(record, e.getMessage()));
+                parked.add(DeadLetters.send(deadLetters, record, e.getMessage()));
             }
         }
-        Uni<Void> poison = parked.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.createFrom().completionStage(CompletableFuture.allOf(parked.toArray(CompletableFuture[]::new)));
-        return poison.chain(() -> appender.appendAll(events)
+        return DeadLetters.all(parked).chain(() -> appender.appendAll(events)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(60))
                 .invoke(stored -> metrics.appended(events, stored))
                 .replaceWithVoid();
-    }
-
-    private CompletableFuture<Void> deadLetter(ConsumerRecord<String, String> record, String reason) {
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(record.key()).withHeaders(headers).build();
-        deadLetters.send(Message.of(record.value() == null ? "" : record.value(), Metadata.of(metadata),
-                () -> {
-                    sent.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    sent.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return sent;
     }
 }

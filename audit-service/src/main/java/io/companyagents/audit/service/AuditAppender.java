@@ -1,5 +1,6 @@
 package io.companyagents.audit.service;
 
+import io.companyagents.platform.inbox.Inbox;
 import io.companyagents.platform.inbox.PoisonEventException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +44,9 @@ public class AuditAppender {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    Inbox inbox;
 
     @Inject
     ObjectMapper mapper;
@@ -90,13 +94,9 @@ public class AuditAppender {
         if (batch.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        UUID[] ids = batch.stream().map(Incoming::id).toArray(UUID[]::new);
-        return pool.withTransaction(tx -> tx.preparedQuery("insert into inbox (consumer, event_id) select $1, unnest($2::uuid[])"
-                        + " on conflict do nothing returning event_id")
-                .execute(Tuple.of(CONSUMER, ids))
-                .chain(inserted -> {
-                    Set<UUID> fresh = new HashSet<>();
-                    inserted.forEach(r -> fresh.add(r.getUUID(0)));
+        List<UUID> ids = batch.stream().map(Incoming::id).toList();
+        return pool.withTransaction(tx -> inbox.firstDeliveries(tx, CONSUMER, ids)
+                .chain(fresh -> {
                     Map<UUID, List<Incoming>> byCompany = new TreeMap<>();
                     Set<UUID> seen = new HashSet<>();
                     for (Incoming e : batch) {

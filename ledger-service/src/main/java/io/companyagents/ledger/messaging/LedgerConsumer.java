@@ -1,5 +1,6 @@
 package io.companyagents.ledger.messaging;
 
+import io.companyagents.platform.inbox.DeadLetters;
 import io.companyagents.platform.inbox.PoisonEventException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -22,15 +27,18 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 
 /**
  * What the ledger learns from others, each event applied once (inbox, same transaction as the
  * effect): agents and their teams from ca.agents.v1, and runs' usage from ca.tasks.v1
  * ({@code run.finished}), recorded as a cost entry. Other events are skipped without touching
- * the database. Transient failures are retried with back-off; a poison event fails at once and
- * the connector moves it to the dead-letter topic.
+ * the database. Consumed a polled batch at a time; a poison event is moved to the dead-letter
+ * topic at once, transient failures are retried with back-off.
  */
 @ApplicationScoped
 public class LedgerConsumer {
@@ -59,23 +67,77 @@ public class LedgerConsumer {
     private record Applicable(UUID id, String describe, java.util.function.Function<SqlConnection, Uni<Void>> effect) {
     }
 
+    @Inject
+    @Channel("dead-letters")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+    Emitter<String> deadLetters;
+
+    /** An applicable event and the record it came in, kept to dead-letter it if it cannot be applied. */
+    private record Work(ConsumerRecord<String, String> record, Applicable applicable) {
+    }
+
+    /**
+     * A polled batch: poison records are dead-lettered, events the ledger does not need are
+     * skipped, and the rest are applied in order in one transaction whose inbox insert covers the
+     * whole batch. If the batch keeps failing, each event is retried on its own and one that
+     * still cannot be applied is dead-lettered, so one bad event cannot hold the others back.
+     * Offsets are committed only when every event is applied or parked.
+     */
     @Incoming("ledger-in")
-    public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        Applicable applicable;
-        try {
-            applicable = parse(record.value());
-        } catch (PoisonEventException e) {
-            LOG.warnf("poison event at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
-            return Uni.createFrom().failure(e);
+    public Uni<Void> consume(ConsumerRecords<String, String> records) {
+        List<Work> work = new ArrayList<>();
+        List<CompletableFuture<Void>> parked = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                Applicable applicable = parse(record.value());
+                if (applicable != null) {
+                    work.add(new Work(record, applicable));
+                }
+            } catch (PoisonEventException e) {
+                LOG.warnf("poison event at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+                parked.add(DeadLetters.send(deadLetters, record, e.getMessage()));
+            }
         }
-        if (applicable == null) {
-            return Uni.createFrom().voidItem();
+        if (work.isEmpty()) {
+            return DeadLetters.all(parked);
         }
-        return pool.withTransaction(tx -> inbox.firstDelivery(tx, CONSUMER, applicable.id())
-                        .chain(first -> first ? applicable.effect().apply(tx) : Uni.createFrom().voidItem()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
-                .onFailure().invoke(f -> LOG.errorf("could not apply %s %s: %s", applicable.describe(), applicable.id(),
-                        f.getMessage()));
+        return DeadLetters.all(parked).chain(() -> applyAll(work)
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
+                .onFailure().recoverWithUni(f -> {
+                    LOG.warnf("a batch of %d event(s) could not be applied (%s); applying them one by one", work.size(),
+                            f.getMessage());
+                    return oneByOne(work);
+                }));
+    }
+
+    private Uni<Void> applyAll(List<Work> work) {
+        List<UUID> ids = work.stream().map(w -> w.applicable().id()).toList();
+        return pool.withTransaction(tx -> inbox.firstDeliveries(tx, CONSUMER, ids).chain(fresh -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Work w : work) {
+                if (fresh.remove(w.applicable().id())) {
+                    chain = chain.chain(() -> w.applicable().effect().apply(tx));
+                }
+            }
+            return chain;
+        }));
+    }
+
+    private Uni<Void> oneByOne(List<Work> work) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Work w : work) {
+            Applicable applicable = w.applicable();
+            chain = chain.chain(() -> pool.withTransaction(tx -> inbox.firstDelivery(tx, CONSUMER, applicable.id())
+                            .chain(first -> first ? applicable.effect().apply(tx) : Uni.createFrom().voidItem()))
+                    .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(20)
+                    .onFailure().recoverWithUni(f -> {
+                        LOG.errorf("could not apply %s %s, moved to the dead-letter topic: %s", applicable.describe(),
+                                applicable.id(), f.getMessage());
+                        return Uni.createFrom().completionStage(DeadLetters.send(deadLetters, w.record(),
+                                "could not apply: " + f.getClass().getSimpleName()));
+                    }));
+        }
+        return chain;
     }
 
     /** The event's effect, or null for an event the ledger does not need. */

@@ -21,26 +21,41 @@ public class Caller {
     @Inject
     JsonWebToken jwt;
 
+    /** The claims this request uses, read from the token once (each read converts the claim anew). */
+    private Claims claims;
+
+    private record Claims(ActorType actorType, String actorId, Optional<UUID> companyId, String role) {
+    }
+
+    private Claims claims() {
+        if (claims == null) {
+            String type = jwt.getClaim(InternalToken.ACTOR_TYPE);
+            String company = jwt.getClaim(InternalToken.COMPANY_ID);
+            String role = jwt.getClaim(InternalToken.ROLE);
+            claims = new Claims(type == null ? null : ActorType.valueOf(type), jwt.getSubject(), Optional.ofNullable(company).map(UUID::fromString),
+                    role == null ? "" : role);
+        }
+        return claims;
+    }
+
     public ActorType actorType() {
-        String type = jwt.getClaim(InternalToken.ACTOR_TYPE);
+        ActorType type = claims().actorType();
         if (type == null) {
             throw new ApiException(401, "unauthorized", "Unauthorized", "a valid credential is required");
         }
-        return ActorType.valueOf(type);
+        return type;
     }
 
     public String actorId() {
-        return jwt.getSubject();
+        return claims().actorId();
     }
 
     public Optional<UUID> companyId() {
-        String company = jwt.getClaim(InternalToken.COMPANY_ID);
-        return Optional.ofNullable(company).map(UUID::fromString);
+        return claims().companyId();
     }
 
     public String role() {
-        String role = jwt.getClaim(InternalToken.ROLE);
-        return role == null ? "" : role;
+        return claims().role();
     }
 
     public Set<String> scopes() {

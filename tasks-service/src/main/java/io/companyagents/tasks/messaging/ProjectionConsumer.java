@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -41,6 +42,10 @@ public class ProjectionConsumer {
 
     private static final Logger LOG = Logger.getLogger(ProjectionConsumer.class);
     private static final String CONSUMER = "tasks-projections";
+    /** The types this projection applies; every other event on its topics is skipped without a transaction. */
+    private static final Set<String> APPLIED = Set.of(EventType.COMPANY_CREATED.type(), EventType.COMPANY_UPDATED.type(),
+            EventType.AGENT_CREATED.type(), EventType.AGENT_UPDATED.type(), EventType.AGENT_STATUS_CHANGED.type(),
+            EventType.BUDGET_EXCEEDED.type(), EventType.BUDGET_RECOVERED.type());
 
     @Inject
     Pool pool;
@@ -71,6 +76,9 @@ public class ProjectionConsumer {
             return Uni.createFrom().failure(new IllegalArgumentException("unreadable event"));
         }
         String type = event.path("type").asText();
+        if (!APPLIED.contains(type)) {
+            return Uni.createFrom().voidItem();
+        }
         JsonNode data = event.path("data");
         return pool.withTransaction(tx -> inbox.firstDelivery(tx, CONSUMER, id)
                         .chain(first -> first ? apply(tx, type, company, data) : Uni.createFrom().voidItem()))
