@@ -21,19 +21,15 @@ public class Caller {
     @Inject
     JsonWebToken jwt;
 
-    /** The claims this request uses, read from the token once (each read converts the claim anew). */
-    private Claims claims;
+    @Inject
+    VerifiedTokenCache tokens;
 
-    private record Claims(ActorType actorType, String actorId, Optional<UUID> companyId, String role) {
-    }
+    /** The claims this request uses: read once per token (a claim read converts it anew each time). */
+    private CallerClaims claims;
 
-    private Claims claims() {
+    private CallerClaims claims() {
         if (claims == null) {
-            String type = jwt.getClaim(InternalToken.ACTOR_TYPE);
-            String company = jwt.getClaim(InternalToken.COMPANY_ID);
-            String role = jwt.getClaim(InternalToken.ROLE);
-            claims = new Claims(type == null ? null : ActorType.valueOf(type), jwt.getSubject(), Optional.ofNullable(company).map(UUID::fromString),
-                    role == null ? "" : role);
+            claims = tokens.claimsOf(jwt);
         }
         return claims;
     }

@@ -29,7 +29,15 @@ public class VerifiedTokenCache extends DefaultJWTParser {
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
     private final Clock clock;
 
-    private record Verified(JsonWebToken token, long expiresAtSecond) {
+    private static final class Verified {
+        final JsonWebToken token;
+        final long expiresAtSecond;
+        volatile CallerClaims claims;
+
+        Verified(JsonWebToken token, long expiresAtSecond) {
+            this.token = token;
+            this.expiresAtSecond = expiresAtSecond;
+        }
     }
 
     /** For CDI: the verification settings are injected into the superclass. */
@@ -61,6 +69,21 @@ public class VerifiedTokenCache extends DefaultJWTParser {
             verified.put(token, new Verified(jwt, expiresAt));
         }
         return jwt;
+    }
+
+    /** The claims of the request's (verified) token, computed once per cached token. */
+    public CallerClaims claimsOf(JsonWebToken jwt) {
+        String raw = jwt.getRawToken();
+        Verified hit = raw == null ? null : verified.get(raw);
+        if (hit == null) {
+            return CallerClaims.of(jwt);
+        }
+        CallerClaims claims = hit.claims;
+        if (claims == null) {
+            claims = CallerClaims.of(hit.token);
+            hit.claims = claims;
+        }
+        return claims;
     }
 
     int size() {

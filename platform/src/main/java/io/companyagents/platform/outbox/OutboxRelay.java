@@ -137,17 +137,20 @@ public class OutboxRelay {
         });
     }
 
-    /** Publishes one batch; answers how many rows were published (0 if another replica holds the lock). */
+    /**
+     * Publishes one batch; answers how many rows were published (0 if another replica holds the
+     * lock). Taking the lock and reading the batch is one statement.
+     */
     Uni<Integer> drainOnce() {
-        return pool.withTransaction(conn -> conn
-                .query("select pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox'))").execute()
-                .chain(lock -> lock.iterator().next().getBoolean(0)
-                        ? publishBatch(conn)
-                        : Uni.createFrom().item(0)));
+        return pool.withTransaction(this::publishBatch);
     }
 
+    private static final String LOCK_AND_READ_SQL = "with relay as (select pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox')) as locked)"
+            + " select id, topic, company_id, event_type, payload, created_at from outbox, relay"
+            + " where relay.locked and sent_at is null order by id limit $1";
+
     private Uni<Integer> publishBatch(SqlConnection conn) {
-        return conn.preparedQuery("select id, topic, company_id, event_type, payload, created_at from outbox where sent_at is null order by id limit $1")
+        return conn.preparedQuery(LOCK_AND_READ_SQL)
                 .execute(Tuple.of(batchSize))
                 .chain(rows -> {
                     if (rows.size() == 0) {

@@ -71,6 +71,9 @@ class VerifiedTokenCacheTest {
         assertEquals("agent", first.getClaim(InternalToken.ACTOR_TYPE));
         assertSame(first, cache.parse(token), "the second use of a token is not verified again");
         assertEquals(1, cache.size());
+        CallerClaims claims = cache.claimsOf(first);
+        assertEquals(new CallerClaims(ActorType.agent, "agent-1", java.util.Optional.empty(), ""), claims);
+        assertSame(claims, cache.claimsOf(first), "claims are read once per token");
 
         now.set(now.get().plusSeconds(61));
         JsonWebToken afterExpiry = cache.parse(token);
