@@ -244,9 +244,14 @@ class TaskLifecycleApiTest {
         String parent = f.createTask("parent", "none");
         String child = f.createTask("{\"title\":\"child\",\"parentTaskId\":\"" + parent + "\",\"reviewPolicy\":\"none\"}");
         String grandchild = f.createTask("{\"title\":\"grandchild\",\"parentTaskId\":\"" + child + "\"}");
-        f.claim(agent, parent, 60).then().statusCode(200);
+        String parentRun = f.claim(agent, parent, 60).then().statusCode(200).extract().path("run.id");
         f.act(agent, parent, "start", Map.of("leaseEpoch", 1)).then().statusCode(200);
         f.act(agent, parent, "complete", Map.of("leaseEpoch", 1)).then().statusCode(409).body("code", equalTo("children_not_terminal"));
+        // finishing the run would complete the parent (review policy none): refused too, and nothing changes
+        f.asAgent(agent).body(Map.of("leaseEpoch", 1, "outcome", "succeeded")).post(f.base() + "/runs/" + parentRun + "/finish")
+                .then().statusCode(409).body("code", equalTo("children_not_terminal"));
+        assertEquals("in_progress", f.task(parent).get("status"));
+        f.asAdmin().queryParam("taskId", parent).get(f.base() + "/runs").then().body("items[0].status", equalTo("running"));
         f.claim(agent, grandchild, 60).then().statusCode(200);
         f.asAdmin().get(f.base() + "/tasks/" + parent).then().body("children", equalTo(1));
         f.asAdmin().body(Map.of("reason", "scrapped")).post(f.base() + "/tasks/" + parent + "/actions/cancel").then().statusCode(200);

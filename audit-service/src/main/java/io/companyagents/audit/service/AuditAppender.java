@@ -9,7 +9,6 @@ import io.companyagents.audit.domain.AuditChain;
 import io.companyagents.platform.events.Topics;
 import io.companyagents.platform.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -116,10 +115,30 @@ public class AuditAppender {
                 }));
     }
 
+    /** A batch's rows as one multi-row insert: one execution however many events the batch holds. */
+    private static final String INSERT_EVENTS_SQL = "insert into audit_events (company_id, seq, event_id, type, source, occurred_at,"
+            + " actor_type, actor_id, subject_type, subject_id, data, prev_hash, hash)"
+            + " select * from unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[],"
+            + " $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]::jsonb[], $12::text[], $13::text[])";
+
     private Uni<Integer> writeChains(SqlConnection tx, Map<UUID, List<Incoming>> byCompany, io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> heads) {
-        List<Tuple> rows = new ArrayList<>();
+        int n = byCompany.values().stream().mapToInt(List::size).sum();
+        UUID[] companies = new UUID[n];
+        Long[] seqs = new Long[n];
+        UUID[] ids = new UUID[n];
+        String[] types = new String[n];
+        String[] sources = new String[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] actorTypes = new String[n];
+        String[] actorIds = new String[n];
+        String[] subjectTypes = new String[n];
+        String[] subjectIds = new String[n];
+        String[] data = new String[n];
+        String[] prevHashes = new String[n];
+        String[] hashes = new String[n];
         List<Tuple> newHeads = new ArrayList<>();
-        List<Outbox.RawEvent> stream = new ArrayList<>();
+        List<Outbox.RawEvent> stream = new ArrayList<>(n);
+        int i = 0;
         for (var head : heads) {
             UUID company = head.getUUID("company_id");
             long seq = head.getLong("seq");
@@ -128,22 +147,33 @@ public class AuditAppender {
                 seq++;
                 String hash = AuditChain.hash(prev, seq, e.id(), e.companyId(), e.type(), e.occurredAt(),
                         e.actorType(), e.actorId(), e.subjectType(), e.subjectId(), e.data());
-                Object data = e.data() == null || e.data().isNull() ? null : new JsonObject(e.data().toString());
-                rows.add(Tuple.tuple().addUUID(company).addLong(seq).addUUID(e.id()).addString(e.type())
-                        .addString(e.source()).addOffsetDateTime(e.occurredAt()).addString(e.actorType())
-                        .addString(e.actorId()).addString(e.subjectType()).addString(e.subjectId())
-                        .addValue(data).addString(prev).addString(hash));
+                companies[i] = company;
+                seqs[i] = seq;
+                ids[i] = e.id();
+                types[i] = e.type();
+                sources[i] = e.source();
+                times[i] = e.occurredAt();
+                actorTypes[i] = e.actorType();
+                actorIds[i] = e.actorId();
+                subjectTypes[i] = e.subjectType();
+                subjectIds[i] = e.subjectId();
+                data[i] = e.data() == null || e.data().isNull() ? null : e.data().toString();
+                prevHashes[i] = prev;
+                hashes[i] = hash;
+                i++;
                 stream.add(new Outbox.RawEvent(e.id(), company, e.type(), auditStreamEvent(e, seq, hash, prev)));
                 prev = hash;
             }
             newHeads.add(Tuple.of(company, seq, prev));
         }
-        return tx.preparedQuery("insert into audit_events (company_id, seq, event_id, type, source, occurred_at,"
-                        + " actor_type, actor_id, subject_type, subject_id, data, prev_hash, hash)"
-                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)").executeBatch(rows)
+        Tuple rows = Tuple.tuple().addArrayOfUUID(companies).addArrayOfLong(seqs).addArrayOfUUID(ids).addArrayOfString(types)
+                .addArrayOfString(sources).addArrayOfOffsetDateTime(times).addArrayOfString(actorTypes)
+                .addArrayOfString(actorIds).addArrayOfString(subjectTypes).addArrayOfString(subjectIds)
+                .addArrayOfString(data).addArrayOfString(prevHashes).addArrayOfString(hashes);
+        return tx.preparedQuery(INSERT_EVENTS_SQL).execute(rows)
                 .chain(() -> tx.preparedQuery("update audit_heads set seq = $2, hash = $3 where company_id = $1").executeBatch(newHeads))
                 .chain(() -> outbox.appendRawAll(tx, Topics.AUDIT, stream))
-                .replaceWith(rows.size());
+                .replaceWith(n);
     }
 
     /** The canonical stream on ca.audit.v1: the original CloudEvent plus its place in the chain. */

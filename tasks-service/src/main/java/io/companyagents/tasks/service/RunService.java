@@ -110,7 +110,7 @@ public class RunService {
                                 runId.toString(), new EventPayloads.RunFinished(runId, taskId, agentId, task.projectId(),
                                 task.teamId(), runStatus, req.summary(), usage(req.usage()))));
                         RunApi.RunView view = view(finished.iterator().next());
-                        return advance(tx, task, "succeeded".equals(runStatus), ctx, events)
+                        return advance(tx, task, run.getLong("open_children"), "succeeded".equals(runStatus), ctx, events)
                                 .call(() -> outbox.appendAll(tx, events))
                                 .replaceWith(view);
                     });
@@ -119,11 +119,11 @@ public class RunService {
 
     /** The run and its task, both locked (run first, as everywhere a run is finished). */
     private static final String LOCK_RUN_AND_TASK_SQL = "select " + io.companyagents.tasks.repository.TaskRows.COLUMNS
-            + ", r.agent_id as r_agent_id, r.status as r_status"
+            + ", r.agent_id as r_agent_id, r.status as r_status, " + TaskActions.OPEN_CHILDREN_SQL + " as open_children"
             + " from runs r join tasks t on t.id = r.task_id where r.company_id = $1 and r.id = $2 for update of r, t";
 
     /** The task action a finished run implies. */
-    private Uni<Task> advance(SqlConnection tx, Task task, boolean succeeded, TaskTransitions.Context ctx, List<DomainEvent> events) {
+    private Uni<Task> advance(SqlConnection tx, Task task, long openChildren, boolean succeeded, TaskTransitions.Context ctx, List<DomainEvent> events) {
         EnumSet<Actor> as = EnumSet.of(Actor.holder, Actor.reviewer, Actor.documenter, Actor.system);
         TaskAction action;
         Task current = task;
@@ -154,8 +154,10 @@ public class RunService {
         return started.chain(t -> {
             Transition tr = Lifecycle.find(t.status(), chosen, t.reviewPolicy(), as)
                     .orElseThrow(() -> TaskActions.illegal(t, chosen, as));
-            Uni<Void> guard = chosen == TaskAction.complete ? actions.requireChildrenTerminal(tx, t) : Uni.createFrom().voidItem();
-            return guard.chain(() -> transitions.apply(tx, t, tr, ctx, events));
+            if (chosen == TaskAction.complete) {
+                TaskActions.requireChildrenTerminal(openChildren);
+            }
+            return transitions.apply(tx, t, tr, ctx, events);
         });
     }
 

@@ -86,17 +86,23 @@ public class TaskActions {
                 .call(updated -> outbox.appendAll(tx, events));
     }
 
+    /** How many of the locked task {@code t}'s children are not terminal, as a column of the statement that locks it. */
+    static final String OPEN_CHILDREN_SQL = "(select count(*) from tasks c where c.parent_task_id = t.id"
+            + " and c.status not in ('completed', 'cancelled'))";
+
     Uni<Void> requireChildrenTerminal(SqlConnection tx, Task task) {
-        return tx.preparedQuery("select count(*) from tasks where parent_task_id = $1 and status not in ('completed', 'cancelled')")
+        return tx.preparedQuery("select " + OPEN_CHILDREN_SQL + " from tasks t where t.id = $1")
                 .execute(Tuple.of(task.id()))
                 .map(rows -> {
-                    long open = rows.iterator().next().getLong(0);
-                    if (open > 0) {
-                        throw ApiException.conflict("children_not_terminal",
-                                open + " child task(s) are not completed or cancelled yet");
-                    }
+                    requireChildrenTerminal(rows.iterator().next().getLong(0));
                     return null;
                 });
+    }
+
+    static void requireChildrenTerminal(long open) {
+        if (open > 0) {
+            throw ApiException.conflict("children_not_terminal", open + " child task(s) are not completed or cancelled yet");
+        }
     }
 
     /** Why the action was refused: a stale fencing token, or not allowed now / not for this caller. */

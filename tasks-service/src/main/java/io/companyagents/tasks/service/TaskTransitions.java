@@ -76,20 +76,24 @@ public class TaskTransitions {
                         + " pr_number = coalesce($9, pr_number), pr_url = coalesce($10, pr_url), branch_name = coalesce($11, branch_name),"
                         + " version = version + 1, updated_at = now()"
                         + " where id = $1 and company_id = $2 and status = $12 and lease_epoch = $13"
-                        + " returning " + TaskRows.COLUMNS)
+                        + " returning " + TaskRows.COLUMNS
+                        + ", exists (select 1 from task_dependencies d where d.depends_on_task_id = t.id) as has_dependents")
                 .execute(params)
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().failure(new LostRace());
                     }
-                    Task updated = TaskRows.map(rows.iterator().next());
+                    Row row = rows.iterator().next();
+                    Task updated = TaskRows.map(row);
+                    boolean hasDependents = row.getBoolean("has_dependents");
                     events.add(statusChanged(task, updated, action.name(), ctx));
                     Uni<Void> leaseEnd = task.leaseId() != null && !keepLease
                             ? endLease(tx, task, action == TaskAction.cancel || action == TaskAction.release ? "cancelled" : "succeeded",
                             action.name(), ctx, events)
                             : Uni.createFrom().voidItem();
                     return leaseEnd
-                            .chain(() -> to == TaskStatus.completed ? releaseDependents(tx, updated, events) : Uni.createFrom().voidItem())
+                            .chain(() -> to == TaskStatus.completed && hasDependents ? releaseDependents(tx, updated, events)
+                                    : Uni.createFrom().voidItem())
                             .chain(() -> action == TaskAction.cancel ? cancelDescendants(tx, updated, ctx, events) : Uni.createFrom().voidItem())
                             .replaceWith(updated);
                 });
