@@ -121,24 +121,14 @@ public class AuditAppender {
             + " select * from unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[],"
             + " $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]::jsonb[], $12::text[], $13::text[])";
 
+    /** One audit row as the multi-row insert takes it. */
+    private record AuditRow(UUID company, long seq, Incoming event, String data, String prevHash, String hash) {
+    }
+
     private Uni<Integer> writeChains(SqlConnection tx, Map<UUID, List<Incoming>> byCompany, io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> heads) {
-        int n = byCompany.values().stream().mapToInt(List::size).sum();
-        UUID[] companies = new UUID[n];
-        Long[] seqs = new Long[n];
-        UUID[] ids = new UUID[n];
-        String[] types = new String[n];
-        String[] sources = new String[n];
-        OffsetDateTime[] times = new OffsetDateTime[n];
-        String[] actorTypes = new String[n];
-        String[] actorIds = new String[n];
-        String[] subjectTypes = new String[n];
-        String[] subjectIds = new String[n];
-        String[] data = new String[n];
-        String[] prevHashes = new String[n];
-        String[] hashes = new String[n];
+        List<AuditRow> rows = new ArrayList<>();
         List<Tuple> newHeads = new ArrayList<>();
-        List<Outbox.RawEvent> stream = new ArrayList<>(n);
-        int i = 0;
+        List<Outbox.RawEvent> stream = new ArrayList<>();
         for (var head : heads) {
             UUID company = head.getUUID("company_id");
             long seq = head.getLong("seq");
@@ -147,33 +137,31 @@ public class AuditAppender {
                 seq++;
                 String hash = AuditChain.hash(prev, seq, e.id(), e.companyId(), e.type(), e.occurredAt(),
                         e.actorType(), e.actorId(), e.subjectType(), e.subjectId(), e.data());
-                companies[i] = company;
-                seqs[i] = seq;
-                ids[i] = e.id();
-                types[i] = e.type();
-                sources[i] = e.source();
-                times[i] = e.occurredAt();
-                actorTypes[i] = e.actorType();
-                actorIds[i] = e.actorId();
-                subjectTypes[i] = e.subjectType();
-                subjectIds[i] = e.subjectId();
-                data[i] = e.data() == null || e.data().isNull() ? null : e.data().toString();
-                prevHashes[i] = prev;
-                hashes[i] = hash;
-                i++;
+                String data = e.data() == null || e.data().isNull() ? null : e.data().toString();
+                rows.add(new AuditRow(company, seq, e, data, prev, hash));
                 stream.add(new Outbox.RawEvent(e.id(), company, e.type(), auditStreamEvent(e, seq, hash, prev)));
                 prev = hash;
             }
             newHeads.add(Tuple.of(company, seq, prev));
         }
-        Tuple rows = Tuple.tuple().addArrayOfUUID(companies).addArrayOfLong(seqs).addArrayOfUUID(ids).addArrayOfString(types)
-                .addArrayOfString(sources).addArrayOfOffsetDateTime(times).addArrayOfString(actorTypes)
-                .addArrayOfString(actorIds).addArrayOfString(subjectTypes).addArrayOfString(subjectIds)
-                .addArrayOfString(data).addArrayOfString(prevHashes).addArrayOfString(hashes);
-        return tx.preparedQuery(INSERT_EVENTS_SQL).execute(rows)
+        Tuple columns = Tuple.tuple()
+                .addArrayOfUUID(rows.stream().map(AuditRow::company).toArray(UUID[]::new))
+                .addArrayOfLong(rows.stream().map(AuditRow::seq).toArray(Long[]::new))
+                .addArrayOfUUID(rows.stream().map(r -> r.event().id()).toArray(UUID[]::new))
+                .addArrayOfString(rows.stream().map(r -> r.event().type()).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(r -> r.event().source()).toArray(String[]::new))
+                .addArrayOfOffsetDateTime(rows.stream().map(r -> r.event().occurredAt()).toArray(OffsetDateTime[]::new))
+                .addArrayOfString(rows.stream().map(r -> r.event().actorType()).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(r -> r.event().actorId()).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(r -> r.event().subjectType()).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(r -> r.event().subjectId()).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(AuditRow::data).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(AuditRow::prevHash).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(AuditRow::hash).toArray(String[]::new));
+        return tx.preparedQuery(INSERT_EVENTS_SQL).execute(columns)
                 .chain(() -> tx.preparedQuery("update audit_heads set seq = $2, hash = $3 where company_id = $1").executeBatch(newHeads))
                 .chain(() -> outbox.appendRawAll(tx, Topics.AUDIT, stream))
-                .replaceWith(n);
+                .replaceWith(rows.size());
     }
 
     /** The canonical stream on ca.audit.v1: the original CloudEvent plus its place in the chain. */

@@ -1,12 +1,11 @@
 package io.companyagents.platform.inbox;
 
+import io.companyagents.platform.events.KafkaSend;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -24,7 +23,6 @@ public final class DeadLetters {
     }
 
     public static CompletableFuture<Void> send(Emitter<String> deadLetters, ConsumerRecord<String, String> record, String reason) {
-        CompletableFuture<Void> sent = new CompletableFuture<>();
         RecordHeaders headers = new RecordHeaders();
         headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
@@ -32,16 +30,7 @@ public final class DeadLetters {
         headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(record.key()).withHeaders(headers).build();
-        deadLetters.send(Message.of(record.value() == null ? "" : record.value(), Metadata.of(metadata),
-                () -> {
-                    sent.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    sent.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return sent;
+        return KafkaSend.acknowledged(deadLetters, record.value() == null ? "" : record.value(), metadata);
     }
 
     /** Completes when every one of the sends has been acknowledged. */

@@ -1,5 +1,6 @@
 package io.companyagents.platform.outbox;
 
+import io.companyagents.platform.events.KafkaSend;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -16,8 +17,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
@@ -175,7 +174,6 @@ public class OutboxRelay {
     }
 
     private CompletableFuture<Void> send(Row row) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
@@ -183,21 +181,7 @@ public class OutboxRelay {
                 .withKey(row.getUUID("company_id").toString())
                 .withHeaders(headers)
                 .build();
-        Message<String> message = Message.of(row.getString("payload"), Metadata.of(metadata),
-                () -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    acked.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                });
-        try {
-            emitter.send(message);
-        } catch (RuntimeException e) {
-            acked.completeExceptionally(e);
-        }
-        return acked;
+        return KafkaSend.acknowledged(emitter, row.getString("payload"), metadata);
     }
 
     private void pruneSent() {
