@@ -238,6 +238,35 @@ class TaskLifecycleApiTest {
     }
 
     @Test
+    void aClaimHandsTheBestEligibleTaskWithinItsTeamAndLabelFilters() {
+        TaskFixtures f = new TaskFixtures();
+        UUID agent = UUID.randomUUID();
+        UUID team = UUID.randomUUID();
+        String low = f.createTask("{\"title\":\"low, oldest\",\"reviewPolicy\":\"none\",\"priority\":3}");
+        String urgent = f.createTask("{\"title\":\"urgent\",\"reviewPolicy\":\"none\",\"priority\":0}");
+        String teamTask = f.createTask("{\"title\":\"team work\",\"reviewPolicy\":\"none\",\"priority\":1,\"teamId\":\"" + team
+                + "\",\"labels\":[\"ops\"]}");
+        String dbTask = f.createTask("{\"title\":\"db work\",\"reviewPolicy\":\"none\",\"priority\":2,\"labels\":[\"db\",\"sql\"]}");
+
+        f.asAgent(agent).body(Map.of("agentId", agent.toString(), "labels", List.of("db"))).post(f.base() + "/claims")
+                .then().statusCode(200).body("task.id", equalTo(dbTask));
+        f.asAgent(agent).body(Map.of("agentId", agent.toString(), "teamId", team.toString())).post(f.base() + "/claims")
+                .then().statusCode(200).body("task.id", equalTo(teamTask));
+        f.asAgent(agent).body(Map.of("agentId", agent.toString(), "teamId", team.toString())).post(f.base() + "/claims")
+                .then().statusCode(204);
+        f.asAgent(agent).body(Map.of("agentId", agent.toString(), "teamId", team.toString(), "labels", List.of("db", "ops")))
+                .post(f.base() + "/claims").then().statusCode(204);
+        f.asAgent(agent).body(Map.of("agentId", agent.toString(), "labels", List.of("ops", "sql"))).post(f.base() + "/claims")
+                .then().statusCode(204);
+        // unfiltered: priority first, then age
+        f.asAgent(agent).body(Map.of("agentId", agent.toString())).post(f.base() + "/claims")
+                .then().statusCode(200).body("task.id", equalTo(urgent));
+        f.asAgent(agent).body(Map.of("agentId", agent.toString())).post(f.base() + "/claims")
+                .then().statusCode(200).body("task.id", equalTo(low));
+        f.asAgent(agent).body(Map.of("agentId", agent.toString())).post(f.base() + "/claims").then().statusCode(204);
+    }
+
+    @Test
     void cancellingAParentCancelsItsDescendantsAndEndsTheirLeases() {
         TaskFixtures f = new TaskFixtures();
         UUID agent = UUID.randomUUID();

@@ -65,7 +65,8 @@ public class ClaimService {
         String[] labels = request.labels() == null || request.labels().isEmpty() ? null : request.labels().toArray(String[]::new);
         UUID leaseId = Ids.newId();
         UUID runId = Ids.newId();
-        return pool.withTransaction(tx -> tx.preparedQuery(CLAIM_NEXT_SQL)
+        String sql = CLAIM_NEXT_SQL[(request.teamId() == null ? 0 : 1) + (labels == null ? 0 : 2)];
+        return pool.withTransaction(tx -> tx.preparedQuery(sql)
                 .execute(Tuple.tuple().addUUID(companyId).addUUID(request.teamId()).addArrayOfString(labels)
                         .addUUID(agentId).addUUID(leaseId).addInteger(seconds).addUUID(runId)
                         .addBoolean(config.relaxedClaimCommit()))
@@ -89,26 +90,39 @@ public class ClaimService {
      * database clock), the lease and run rows, and — for this transaction alone, since a lost
      * claim is recovered by the reaper — an asynchronous commit. It answers one row: the agent's
      * state and, if a task was claimed, the task.
+     * <p>
+     * One text per combination of the optional team ({@code $2}) and labels ({@code $3}) filters,
+     * indexed {@code team + 2 * labels}: the pools plan each statement once, generically, and a
+     * generic plan cannot fold away {@code ($2 is null or team_id = $2)}; with such a term it
+     * underestimates the eligible rows, loses the benefit of {@code limit 1} and sorts the whole
+     * ready set instead of reading the head of {@code tasks_ready}. An absent filter's parameter
+     * is still typed in the answer, so every variant takes the same parameters.
      */
-    private static final String CLAIM_NEXT_SQL = "with agent as (" + TaskRepository.agentSql(4) + "),"
-            + " candidate as (select id from tasks where company_id = $1 and status in ('pending', 'needs_revision')"
-            + " and unmet_dependencies = 0"
-            + " and ($2::uuid is null or team_id = $2) and ($3::text[] is null or labels && $3)"
-            + " and (assignee_agent_id is null or assignee_agent_id = $4)"
-            + " and exists (select 1 from agent where not stopped and (status is null or status in ('active', 'idle')))"
-            + " order by priority, id limit 1 for update skip locked),"
-            + " claimed as (update tasks t set status = 'claimed', lease_epoch = t.lease_epoch + 1, lease_id = $5,"
-            + " lease_agent_id = $4, lease_kind = 'work', lease_seconds = $6::int,"
-            + " lease_expires_at = now() + make_interval(secs => $6::int), run_id = $7, worker_agent_id = $4,"
-            + " ever_claimed = true, version = t.version + 1, updated_at = now()"
-            + " from candidate where t.id = candidate.id returning " + TaskRows.COLUMNS + "),"
-            + " lease as (insert into leases (id, company_id, task_id, agent_id, run_id, lease_epoch, kind)"
-            + "   select $5, company_id, id, $4, $7, lease_epoch, 'work' from claimed),"
-            + " run as (insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind)"
-            + "   select $7, company_id, id, $4, $5, lease_epoch, 'work' from claimed)"
-            + " select agent.status as agent_status, agent.stopped as agent_stopped,"
-            + " case when $8 and claimed.id is not null then set_config('synchronous_commit', 'off', true) end as relaxed, claimed.*"
-            + " from agent left join claimed on true";
+    private static final String[] CLAIM_NEXT_SQL = {claimNextSql(false, false), claimNextSql(true, false),
+            claimNextSql(false, true), claimNextSql(true, true)};
+
+    private static String claimNextSql(boolean byTeam, boolean byLabels) {
+        return "with agent as (" + TaskRepository.agentSql(4) + "),"
+                + " candidate as (select id from tasks where company_id = $1 and status in ('pending', 'needs_revision')"
+                + " and unmet_dependencies = 0"
+                + (byTeam ? " and team_id = $2" : "") + (byLabels ? " and labels && $3" : "")
+                + " and (assignee_agent_id is null or assignee_agent_id = $4)"
+                + " and exists (select 1 from agent where not stopped and (status is null or status in ('active', 'idle')))"
+                + " order by priority, id limit 1 for update skip locked),"
+                + " claimed as (update tasks t set status = 'claimed', lease_epoch = t.lease_epoch + 1, lease_id = $5,"
+                + " lease_agent_id = $4, lease_kind = 'work', lease_seconds = $6::int,"
+                + " lease_expires_at = now() + make_interval(secs => $6::int), run_id = $7, worker_agent_id = $4,"
+                + " ever_claimed = true, version = t.version + 1, updated_at = now()"
+                + " from candidate where t.id = candidate.id returning " + TaskRows.COLUMNS + "),"
+                + " lease as (insert into leases (id, company_id, task_id, agent_id, run_id, lease_epoch, kind)"
+                + "   select $5, company_id, id, $4, $7, lease_epoch, 'work' from claimed),"
+                + " run as (insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind)"
+                + "   select $7, company_id, id, $4, $5, lease_epoch, 'work' from claimed)"
+                + " select agent.status as agent_status, agent.stopped as agent_stopped,"
+                + " case when $8 and claimed.id is not null then set_config('synchronous_commit', 'off', true) end as relaxed,"
+                + " $2::uuid as team_filter, $3::text[] as label_filter, claimed.*"
+                + " from agent left join claimed on true";
+    }
 
     /** Claims one named task: a work claim from pending/needs_revision, or a review claim that keeps the status. */
     public Uni<Claimed> claimTask(UUID companyId, UUID taskId, UUID agentId, Integer leaseSeconds, Caller caller) {

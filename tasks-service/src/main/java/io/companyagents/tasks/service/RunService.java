@@ -10,6 +10,7 @@ import io.companyagents.platform.identity.Caller;
 import io.companyagents.platform.outbox.Outbox;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
+import io.companyagents.platform.paging.Where;
 import io.companyagents.platform.problem.ApiException;
 import io.companyagents.tasks.domain.Actor;
 import io.companyagents.tasks.domain.Lifecycle;
@@ -172,11 +173,11 @@ public class RunService {
     }
 
     public Uni<Page<RunApi.RunView>> list(UUID companyId, RunFilter f, PageRequest page) {
-        return pool.preparedQuery("select " + RUN_COLUMNS + " from runs where company_id = $1 and ($2::uuid is null or task_id = $2)"
-                        + " and ($3::uuid is null or agent_id = $3) and ($4::text is null or status = $4)"
-                        + " and ($5::uuid is null or id > $5) order by id limit $6")
-                .execute(Tuple.tuple().addUUID(companyId).addUUID(f.taskId()).addUUID(f.agentId()).addString(f.status())
-                        .addUUID(page.afterId()).addInteger(page.fetchSize()))
+        Where where = new Where("company_id = ", companyId).and("task_id = ", f.taskId()).and("agent_id = ", f.agentId())
+                .and("status = ", f.status()).and("id > ", page.afterId());
+        String limit = where.param(page.fetchSize());
+        return pool.preparedQuery("select " + RUN_COLUMNS + " from runs where " + where.sql() + " order by id limit " + limit)
+                .execute(where.tuple())
                 .map(rows -> {
                     List<RunApi.RunView> out = new ArrayList<>();
                     rows.forEach(r -> out.add(view(r)));

@@ -12,6 +12,7 @@ import io.companyagents.platform.idempotency.Idempotency;
 import io.companyagents.platform.outbox.Outbox;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
+import io.companyagents.platform.paging.Where;
 import io.companyagents.platform.problem.ApiException;
 import io.companyagents.tasks.domain.ReviewPolicy;
 import io.companyagents.tasks.domain.Task;
@@ -116,9 +117,7 @@ public class TaskService {
     }
 
     public Uni<Page<Task>> list(UUID companyId, ListFilter f, PageRequest page) {
-        List<Object> params = new ArrayList<>();
-        params.add(companyId);
-        StringBuilder where = new StringBuilder("t.company_id = $1");
+        Where where = new Where("t.company_id = ", companyId);
         if (f.status() != null) {
             List<String> statuses = new ArrayList<>();
             for (String s : f.status().split(",")) {
@@ -128,25 +127,23 @@ public class TaskService {
                     throw ApiException.validation("status", "unknown status '" + s.trim() + "'");
                 }
             }
-            params.add(statuses.toArray(String[]::new));
-            where.append(" and t.status = any($").append(params.size()).append(")");
+            where.and("t.status = any(" + where.param(statuses.toArray(String[]::new)) + ")");
         }
-        add(where, params, "t.assignee_agent_id = ", f.assignee());
-        add(where, params, "t.parent_task_id = ", f.parentTaskId());
-        add(where, params, "t.team_id = ", f.teamId());
+        where.and("t.assignee_agent_id = ", f.assignee())
+                .and("t.parent_task_id = ", f.parentTaskId())
+                .and("t.team_id = ", f.teamId());
         if (f.label() != null) {
-            params.add(f.label());
-            where.append(" and $").append(params.size()).append(" = any(t.labels)");
+            where.and(where.param(f.label()) + " = any(t.labels)");
         }
         if (f.q() != null && !f.q().isBlank()) {
-            params.add("%" + f.q().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-            where.append(" and (t.title ilike $").append(params.size()).append(" or t.identifier ilike $").append(params.size()).append(")");
+            String q = where.param("%" + f.q().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            where.and("(t.title ilike " + q + " or t.identifier ilike " + q + ")");
         }
-        add(where, params, "t.id > ", page.afterId());
-        params.add(page.fetchSize());
-        return pool.preparedQuery("select " + TaskRows.COLUMNS + TaskRows.RELATIONS + " from tasks t where " + where
-                        + " order by t.id limit $" + params.size())
-                .execute(Tuple.from(params))
+        where.and("t.id > ", page.afterId());
+        String limit = where.param(page.fetchSize());
+        return pool.preparedQuery("select " + TaskRows.COLUMNS + TaskRows.RELATIONS + " from tasks t where " + where.sql()
+                        + " order by t.id limit " + limit)
+                .execute(where.tuple())
                 .map(rows -> {
                     List<Task> out = new ArrayList<>();
                     rows.forEach(r -> out.add(TaskRows.map(r)));
@@ -336,12 +333,5 @@ public class TaskService {
 
     private static String[] labels(List<String> labels) {
         return labels == null ? new String[0] : labels.stream().map(String::trim).distinct().toArray(String[]::new);
-    }
-
-    private static void add(StringBuilder where, List<Object> params, String condition, Object value) {
-        if (value != null) {
-            params.add(value);
-            where.append(" and ").append(condition).append('$').append(params.size());
-        }
     }
 }
