@@ -202,6 +202,37 @@ class TaskLifecycleApiTest {
     }
 
     @Test
+    void concurrentCreatesInANewCompanyNumberTasksOneToNWithoutGapsOrRepeats() throws Exception {
+        TaskFixtures f = new TaskFixtures();
+        int n = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<String>> created = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                created.add(pool.submit(() -> f.asAdmin().body(Map.of("title", "parallel " + k)).post(f.base() + "/tasks")
+                        .then().statusCode(201).extract().<String>path("identifier")));
+            }
+            Set<Long> numbers = new HashSet<>();
+            String prefix = null;
+            for (Future<String> c : created) {
+                String identifier = c.get();
+                String p = identifier.substring(0, identifier.lastIndexOf('-'));
+                assertTrue(prefix == null || prefix.equals(p), "one prefix per company: " + identifier);
+                prefix = p;
+                numbers.add(Long.parseLong(identifier.substring(identifier.lastIndexOf('-') + 1)));
+            }
+            Set<Long> expected = new HashSet<>();
+            for (long i = 1; i <= n; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, numbers);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theSameIdempotencyKeyCreatesOneTaskAndADifferentBodyIs422() {
         TaskFixtures f = new TaskFixtures();
         Set<String> ids = new HashSet<>();

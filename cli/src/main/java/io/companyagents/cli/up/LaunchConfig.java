@@ -66,7 +66,7 @@ public record LaunchConfig(
         if (readyTimeout == null) {
             readyTimeout = DEFAULT_READY_TIMEOUT;
         }
-        serviceJvmArgs = serviceJvmArgs == null ? DEFAULT_SERVICE_JVM_ARGS : List.copyOf(serviceJvmArgs);
+        serviceJvmArgs = serviceJvmArgs == null ? defaultServiceJvmArgs() : List.copyOf(serviceJvmArgs);
         extraServiceEnv = extraServiceEnv == null ? Map.of() : Map.copyOf(extraServiceEnv);
         databaseUrl = blankToNull(databaseUrl);
         kafkaBootstrapServers = blankToNull(kafkaBootstrapServers);
@@ -135,6 +135,12 @@ public record LaunchConfig(
         return new LaunchConfig(instanceDir, home, gatewayPort, servicePortBase, pgPort, kafkaPort, databaseUrl,
                 kafkaBootstrapServers, javaExecutable, pgBinariesDir, readyTimeout, serviceJvmArgs, extraServiceEnv,
                 kafkaClasspath, useSetsid);
+    }
+
+    /** {@code COMPANY_AGENTS_SERVICE_JVM_ARGS} (whitespace-separated) replaces the default JVM options of the services. */
+    static List<String> defaultServiceJvmArgs() {
+        String env = System.getenv("COMPANY_AGENTS_SERVICE_JVM_ARGS");
+        return env == null || env.isBlank() ? DEFAULT_SERVICE_JVM_ARGS : List.of(env.trim().split("\\s+"));
     }
 
     public LaunchConfig withServiceJvmArgs(List<String> serviceJvmArgs) {

@@ -76,41 +76,53 @@ public class TaskService {
                         .map(task -> new Idempotency.Created(201, TaskView.of(task))));
     }
 
+    /**
+     * Inserts the task. The company's counter row is the one lock every create in a company
+     * shares, so it is taken last: the checks read first, then one statement numbers and inserts
+     * the task, leaving only the dependency rows, the outbox row and the commit inside the lock.
+     */
     private Uni<Task> insert(SqlConnection tx, UUID companyId, CreateTask req, List<UUID> dependsOn, String actorType, String actorId) {
         UUID id = Ids.newId();
-        return tx.preparedQuery("insert into companies (company_id, prefix) values ($1, 'TASK') on conflict do nothing")
-                .execute(Tuple.of(companyId))
-                .chain(() -> tx.preparedQuery("update companies set next_number = next_number + 1 where company_id = $1"
-                        + " returning next_number - 1 as number, prefix, default_review_policy").execute(Tuple.of(companyId)))
-                .chain(counter -> {
-                    Row c = counter.iterator().next();
-                    long number = c.getLong("number");
-                    String identifier = c.getString("prefix") + "-" + number;
-                    ReviewPolicy policy = req.reviewPolicy() != null ? req.reviewPolicy() : ReviewPolicy.valueOf(c.getString("default_review_policy"));
-                    return checkParent(tx, companyId, req.parentTaskId())
-                            .chain(() -> unmetAmong(tx, companyId, dependsOn))
-                            .chain(unmet -> tx.preparedQuery("insert into tasks (id, company_id, number, identifier, title, description,"
-                                            + " acceptance_criteria, status, priority, parent_task_id, project_id, product_id, team_id,"
-                                            + " assignee_agent_id, review_policy, labels, unmet_dependencies, max_attempts, created_by)"
-                                            + " values ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)")
-                                    .execute(Tuple.tuple().addUUID(id).addUUID(companyId).addLong(number).addString(identifier)
-                                            .addString(req.title().trim()).addString(req.description())
-                                            .addString(criteria(null, req.acceptanceCriteria()).toString())
-                                            .addString(req.status() == null ? TaskStatus.pending.name() : req.status())
-                                            .addInteger(req.priority() == null ? 2 : req.priority())
-                                            .addUUID(req.parentTaskId()).addUUID(req.projectId()).addUUID(req.productId())
-                                            .addUUID(req.teamId()).addUUID(req.assigneeAgentId()).addString(policy.name())
-                                            .addArrayOfString(labels(req.labels())).addInteger(unmet)
-                                            .addInteger(req.maxAttempts() == null ? 3 : req.maxAttempts())
-                                            .addString(actorType + ":" + actorId)))
-                            .chain(() -> dependsOn.isEmpty() ? Uni.createFrom().voidItem()
-                                    : tx.preparedQuery("insert into task_dependencies (company_id, task_id, depends_on_task_id) values ($1, $2, $3)")
-                                    .executeBatch(dependsOn.stream().map(d -> Tuple.of(companyId, id, d)).toList()).replaceWithVoid())
-                            .chain(() -> tasks.get(tx, companyId, id))
-                            .call(task -> outbox.append(tx, new DomainEvent(EventType.TASK_CREATED, companyId, actorType, actorId,
-                                    "task", id.toString(), payload(task))));
-                });
+        return checkParent(tx, companyId, req.parentTaskId())
+                .chain(() -> unmetAmong(tx, companyId, dependsOn))
+                .chain(unmet -> {
+                    Tuple row = Tuple.tuple().addUUID(id).addUUID(companyId)
+                            .addString(req.title().trim()).addString(req.description())
+                            .addString(criteria(null, req.acceptanceCriteria()).toString())
+                            .addString(req.status() == null ? TaskStatus.pending.name() : req.status())
+                            .addInteger(req.priority() == null ? 2 : req.priority())
+                            .addUUID(req.parentTaskId()).addUUID(req.projectId()).addUUID(req.productId())
+                            .addUUID(req.teamId()).addUUID(req.assigneeAgentId())
+                            .addString(req.reviewPolicy() == null ? null : req.reviewPolicy().name())
+                            .addArrayOfString(labels(req.labels())).addInteger(unmet)
+                            .addInteger(req.maxAttempts() == null ? 3 : req.maxAttempts())
+                            .addString(actorType + ":" + actorId);
+                    // the company's first task creates its counter row, then numbers the task
+                    return tx.preparedQuery(INSERT_NUMBERED_SQL).execute(row).chain(rows -> rows.size() == 1
+                            ? Uni.createFrom().item(TaskRows.map(rows.iterator().next()))
+                            : tx.preparedQuery("insert into companies (company_id, prefix) values ($1, 'TASK') on conflict do nothing")
+                                    .execute(Tuple.of(companyId))
+                                    .chain(() -> tx.preparedQuery(INSERT_NUMBERED_SQL).execute(row))
+                                    .map(again -> TaskRows.map(again.iterator().next())));
+                })
+                .chain(task -> dependsOn.isEmpty() ? Uni.createFrom().item(task)
+                        : tx.preparedQuery("insert into task_dependencies (company_id, task_id, depends_on_task_id) values ($1, $2, $3)")
+                        .executeBatch(dependsOn.stream().map(d -> Tuple.of(companyId, id, d)).toList())
+                        .chain(() -> tasks.get(tx, companyId, id)))
+                .call(task -> outbox.append(tx, new DomainEvent(EventType.TASK_CREATED, companyId, actorType, actorId,
+                        "task", id.toString(), payload(task))));
     }
+
+    /** Takes the company's next number and inserts the task under it; no row when the company has no counter yet. */
+    private static final String INSERT_NUMBERED_SQL = "with n as (update companies set next_number = next_number + 1"
+            + " where company_id = $2 returning next_number - 1 as number, prefix, default_review_policy)"
+            + " insert into tasks as t (id, company_id, number, identifier, title, description, acceptance_criteria, status,"
+            + " priority, parent_task_id, project_id, product_id, team_id, assignee_agent_id, review_policy, labels,"
+            + " unmet_dependencies, max_attempts, created_by)"
+            + " select $1::uuid, $2, n.number, n.prefix || '-' || n.number, $3::text, $4::text, $5::text::jsonb, $6::text, $7::int,"
+            + " $8::uuid, $9::uuid, $10::uuid, $11::uuid, $12::uuid, coalesce($13::text, n.default_review_policy), $14::text[],"
+            + " $15::int, $16::int, $17::text from n"
+            + " returning " + TaskRows.COLUMNS;
 
     public Uni<Task> get(UUID companyId, UUID taskId) {
         return tasks.get(pool, companyId, taskId);
@@ -281,7 +293,8 @@ public class TaskService {
         if (parentTaskId == null) {
             return Uni.createFrom().voidItem();
         }
-        return tx.preparedQuery("select status from tasks where company_id = $1 and id = $2").execute(Tuple.of(companyId, parentTaskId))
+        // shared locks: a parent or dependency cannot finish between this read and this transaction's commit
+        return tx.preparedQuery("select status from tasks where company_id = $1 and id = $2 for share").execute(Tuple.of(companyId, parentTaskId))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw ApiException.validation("parentTaskId", "no such task in this company");
@@ -298,7 +311,7 @@ public class TaskService {
         if (dependsOn.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return tx.preparedQuery("select id, status from tasks where company_id = $1 and id = any($2)")
+        return tx.preparedQuery("select id, status from tasks where company_id = $1 and id = any($2) order by id for share")
                 .execute(Tuple.of(companyId, dependsOn.toArray(UUID[]::new)))
                 .map(rows -> {
                     if (rows.size() != dependsOn.size()) {
