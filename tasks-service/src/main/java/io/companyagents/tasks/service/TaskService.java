@@ -14,7 +14,6 @@ import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
 import io.companyagents.platform.paging.Where;
 import io.companyagents.platform.problem.ApiException;
-import io.companyagents.tasks.domain.ReviewPolicy;
 import io.companyagents.tasks.domain.Task;
 import io.companyagents.tasks.domain.TaskStatus;
 import io.companyagents.tasks.repository.TaskRepository;
@@ -293,7 +292,7 @@ public class TaskService {
         if (parentTaskId == null) {
             return Uni.createFrom().voidItem();
         }
-        // shared locks: a parent or dependency cannot finish between this read and this transaction's commit
+        // a shared lock: the parent's own status change waits until this child is committed or rolled back
         return tx.preparedQuery("select status from tasks where company_id = $1 and id = $2 for share").execute(Tuple.of(companyId, parentTaskId))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -311,6 +310,7 @@ public class TaskService {
         if (dependsOn.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        // shared locks: a dependency completing now waits for this commit, and its release of dependents then sees this task
         return tx.preparedQuery("select id, status from tasks where company_id = $1 and id = any($2) order by id for share")
                 .execute(Tuple.of(companyId, dependsOn.toArray(UUID[]::new)))
                 .map(rows -> {
