@@ -101,7 +101,8 @@ public class ClaimService {
     private static final String[] CLAIM_NEXT_SQL = {claimNextSql(false, false), claimNextSql(true, false),
             claimNextSql(false, true), claimNextSql(true, true)};
 
-    private static String claimNextSql(boolean byTeam, boolean byLabels) {
+    /** The claim statement for the given filters (public for the plan test). */
+    public static String claimNextSql(boolean byTeam, boolean byLabels) {
         return "with agent as (" + TaskRepository.agentSql(4) + "),"
                 + " candidate as (select id from tasks where company_id = $1 and status in ('pending', 'needs_revision')"
                 + " and unmet_dependencies = 0"

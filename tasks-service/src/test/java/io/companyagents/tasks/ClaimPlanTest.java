@@ -1,0 +1,107 @@
+package io.companyagents.tasks;
+
+import io.companyagents.platform.testing.RuntimeTestResource;
+import io.companyagents.tasks.service.ClaimService;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The services plan each statement once, generically ({@code plan_cache_mode=force_generic_plan}).
+ * A claim must then still read the head of the ready index, not sort a company's whole ready set —
+ * also when the statistics say one company owns every ready task (a fresh instance's first big
+ * company): the case that once made every claim take 20–100 ms. Checked on copies of the claim's
+ * tables in a scratch schema, so the statistics are this test's own.
+ */
+@QuarkusTest
+@QuarkusTestResource(RuntimeTestResource.class)
+class ClaimPlanTest {
+
+    @Inject
+    Pool db;
+
+    @Test
+    void theUnfilteredClaimReadsTheHeadOfTheReadyIndexOnAPlainQueue() {
+        // one big plain queue (no teams, no labels, nothing assigned), as most companies start
+        UUID company = UUID.randomUUID();
+        withScratchTasks("claim_plan_plain", "select gen_random_uuid(), '" + company + "', g, 'P-' || g, 't', 'pending', 'none',"
+                + " g % 4, null::uuid, '{}'::text[] from generate_series(1, 20000) g", schema -> {
+            assertReadsReadyIndexHead(schema, false, false, company, UUID.randomUUID());
+        });
+    }
+
+    @Test
+    void teamAndLabelClaimsReadTheHeadOfTheReadyIndex() {
+        // a company that files its work under a team and labels
+        UUID company = UUID.randomUUID();
+        UUID team = UUID.randomUUID();
+        withScratchTasks("claim_plan_filters", "select gen_random_uuid(), '" + company + "', g, 'T-' || g, 't', 'pending', 'none',"
+                + " g % 4, case when g % 2 = 0 then '" + team + "'::uuid end,"
+                + " case when g % 3 = 0 then array['db'] else array['ops'] end from generate_series(1, 20000) g", schema -> {
+            assertReadsReadyIndexHead(schema, true, false, company, team);
+            assertReadsReadyIndexHead(schema, false, true, company, team);
+            assertReadsReadyIndexHead(schema, true, true, company, team);
+        });
+    }
+
+    /** Copies the claim's tables into a scratch schema holding only the given tasks, analysed, for the check. */
+    private void withScratchTasks(String schema, String tasksSelect, java.util.function.Consumer<String> check) {
+        db.withConnection(conn -> run(conn, "drop schema if exists " + schema + " cascade")
+                .chain(() -> run(conn, "create schema " + schema))
+                .chain(() -> copy(conn, schema, "tasks")).chain(() -> copy(conn, schema, "agents"))
+                .chain(() -> copy(conn, schema, "budget_stops")).chain(() -> copy(conn, schema, "leases"))
+                .chain(() -> copy(conn, schema, "runs"))
+                .chain(() -> run(conn, "insert into " + schema + ".tasks (id, company_id, number, identifier, title, status,"
+                        + " review_policy, priority, team_id, labels) " + tasksSelect))
+                .chain(() -> run(conn, "analyze " + schema + ".tasks"))).await().indefinitely();
+        try {
+            check.accept(schema);
+        } finally {
+            db.query("drop schema if exists " + schema + " cascade").execute().await().indefinitely();
+        }
+    }
+
+    private void assertReadsReadyIndexHead(String schema, boolean byTeam, boolean byLabels, UUID company, UUID team) {
+        String variant = "team=" + byTeam + " labels=" + byLabels;
+        String plan = explainGeneric(schema, ClaimService.claimNextSql(byTeam, byLabels), company, team);
+        assertTrue(plan.contains("Index Scan using tasks_company_id_priority_id_idx"), variant + ": the claim reads the ready index\n" + plan);
+        assertFalse(plan.contains("Sort"), variant + ": nothing is sorted\n" + plan);
+        assertFalse(plan.contains("Seq Scan on tasks"), variant + ": no scan of tasks\n" + plan);
+    }
+
+    private String explainGeneric(String schema, String claimSql, UUID company, UUID team) {
+        return db.withConnection(conn -> run(conn, "set search_path = " + schema)
+                .chain(() -> run(conn, "set plan_cache_mode = force_generic_plan"))
+                .chain(() -> run(conn, "prepare claim_plan (uuid, uuid, text[], uuid, uuid, int, uuid, boolean) as " + claimSql))
+                .chain(() -> conn.query("explain execute claim_plan('" + company + "', '" + team + "', '{db}', '"
+                        + UUID.randomUUID() + "', '" + UUID.randomUUID() + "', 60, '" + UUID.randomUUID() + "', false)").execute())
+                .map(rows -> {
+                    StringBuilder plan = new StringBuilder();
+                    for (Row r : rows) {
+                        plan.append(r.getString(0)).append('\n');
+                    }
+                    return plan.toString();
+                })
+                .call(() -> run(conn, "deallocate claim_plan"))
+                .call(() -> run(conn, "reset plan_cache_mode"))
+                .call(() -> run(conn, "reset search_path"))).await().indefinitely();
+    }
+
+    private static Uni<Void> copy(SqlConnection conn, String schema, String table) {
+        return run(conn, "create table " + schema + "." + table + " (like " + table + " including all)");
+    }
+
+    private static Uni<Void> run(SqlConnection conn, String sql) {
+        return conn.query(sql).execute().replaceWithVoid();
+    }
+}
