@@ -1,6 +1,7 @@
 package io.companyagents.ledger;
 
 import io.companyagents.platform.events.Topics;
+import io.companyagents.platform.id.Ids;
 import io.companyagents.platform.testing.RuntimeTestResource;
 import io.companyagents.platform.testing.TestKafka;
 import io.companyagents.platform.testing.TestTokens;
@@ -213,11 +214,12 @@ class CostEntryApiTest {
         UUID poisonId = UUID.randomUUID();
         String poison = runFinished(poisonId, f.company, agent, UUID.randomUUID(), task, "claude-sonnet-4", null)
                 .replace("\"inputTokens\":1000", "\"inputTokens\":-5");
-        TestKafka.instance().send(Topics.TASKS, f.company.toString(), runFinished(UUID.randomUUID(), f.company, agent, before,
+        // event ids are time-ordered, as producers make them, so the entries (keyed by event id) list in send order
+        TestKafka.instance().send(Topics.TASKS, f.company.toString(), runFinished(Ids.newId(), f.company, agent, before,
                 task, "claude-sonnet-4", 7L));
         TestKafka.instance().send(Topics.TASKS, f.company.toString(), poison);
         TestKafka.instance().send(Topics.TASKS, f.company.toString(), "{not json " + poisonId);
-        TestKafka.instance().send(Topics.TASKS, f.company.toString(), runFinished(UUID.randomUUID(), f.company, agent, after,
+        TestKafka.instance().send(Topics.TASKS, f.company.toString(), runFinished(Ids.newId(), f.company, agent, after,
                 task, "claude-sonnet-4", 9L));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> f.asOwner().get(f.base() + "/cost-entries?taskId=" + task)

@@ -7,6 +7,7 @@ import io.companyagents.gateway.routing.GatewayRouter;
 import io.companyagents.platform.id.Ids;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
+import io.companyagents.platform.paging.Where;
 import io.companyagents.platform.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -96,9 +97,11 @@ public class KeyResource {
             throw ApiException.notFound("company " + companyId);
         }
         PageRequest page = PageRequest.of(limit, cursor);
+        Where where = new Where("company_id = ", companyId).and("id > ", page.afterId());
+        String pageSize = where.param(page.fetchSize());
         return pool.preparedQuery("select id, prefix, kind, company_id, agent_id, role, name, created_at, expires_at, revoked_at from api_keys"
-                        + " where company_id = $1 and ($2::uuid is null or id > $2) order by id limit $3")
-                .execute(Tuple.of(companyId, page.afterId(), page.fetchSize()))
+                        + " where " + where.sql() + " order by id limit " + pageSize)
+                .execute(where.tuple())
                 .map(rows -> {
                     List<KeyView> out = new ArrayList<>();
                     for (Row r : rows) {

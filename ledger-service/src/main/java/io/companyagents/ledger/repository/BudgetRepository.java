@@ -6,6 +6,7 @@ import io.companyagents.ledger.domain.BudgetWindow;
 import io.companyagents.ledger.domain.ScopeType;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
+import io.companyagents.platform.paging.Where;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -67,9 +68,10 @@ public class BudgetRepository {
     }
 
     public Uni<Page<Budget>> list(SqlClient client, UUID companyId, PageRequest page) {
-        return client.preparedQuery("select " + COLUMNS + " from budgets where company_id = $1 and ($2::uuid is null or id > $2)"
-                        + " order by id limit $3")
-                .execute(Tuple.tuple().addUUID(companyId).addUUID(page.afterId()).addInteger(page.fetchSize()))
+        Where where = new Where("company_id = ", companyId).and("id > ", page.afterId());
+        String limit = where.param(page.fetchSize());
+        return client.preparedQuery("select " + COLUMNS + " from budgets where " + where.sql() + " order by id limit " + limit)
+                .execute(where.tuple())
                 .map(rows -> page.page(all(rows), b -> b.id().toString()));
     }
 

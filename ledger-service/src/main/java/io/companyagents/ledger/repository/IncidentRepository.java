@@ -4,6 +4,7 @@ import io.companyagents.ledger.domain.Budget;
 import io.companyagents.platform.id.Ids;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
+import io.companyagents.platform.paging.Where;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -49,13 +50,12 @@ public class IncidentRepository {
     }
 
     public Uni<Page<Incident>> list(SqlClient client, UUID companyId, Filter f, PageRequest page) {
-        return client.preparedQuery("select " + COLUMNS + " from budget_incidents where company_id = $1"
-                        + " and ($2::boolean is null or (resolved_at is null) = $2) and ($3::uuid is null or budget_id = $3)"
-                        + " and ($4::text is null or scope_type = $4) and ($5::uuid is null or scope_id = $5)"
-                        + " and ($6::uuid is null or id > $6) order by id limit $7")
-                .execute(Tuple.tuple().addUUID(companyId).addBoolean(f.open()).addUUID(f.budgetId())
-                        .addString(f.scopeType()).addUUID(f.scopeId()).addUUID(page.afterId())
-                        .addInteger(page.fetchSize()))
+        Where where = new Where("company_id = ", companyId).and("(resolved_at is null) = ", f.open())
+                .and("budget_id = ", f.budgetId()).and("scope_type = ", f.scopeType()).and("scope_id = ", f.scopeId())
+                .and("id > ", page.afterId());
+        String limit = where.param(page.fetchSize());
+        return client.preparedQuery("select " + COLUMNS + " from budget_incidents where " + where.sql() + " order by id limit " + limit)
+                .execute(where.tuple())
                 .map(rows -> {
                     List<Incident> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {

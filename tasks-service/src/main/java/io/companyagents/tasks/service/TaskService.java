@@ -267,9 +267,12 @@ public class TaskService {
 
     public Uni<Page<TaskApi.CommentView>> comments(UUID companyId, UUID taskId, PageRequest page) {
         return tasks.get(pool, companyId, taskId)
-                .chain(task -> pool.preparedQuery("select id, author_type, author_id, body, created_at from task_comments"
-                                + " where task_id = $1 and ($2::uuid is null or id > $2) order by id limit $3")
-                        .execute(Tuple.of(taskId, page.afterId(), page.fetchSize())))
+                .chain(task -> {
+                    Where where = new Where("task_id = ", taskId).and("id > ", page.afterId());
+                    String limit = where.param(page.fetchSize());
+                    return pool.preparedQuery("select id, author_type, author_id, body, created_at from task_comments"
+                            + " where " + where.sql() + " order by id limit " + limit).execute(where.tuple());
+                })
                 .map(rows -> {
                     List<TaskApi.CommentView> out = new ArrayList<>();
                     rows.forEach(r -> out.add(new TaskApi.CommentView(r.getUUID("id"), taskId, r.getString("author_type"),
