@@ -176,10 +176,41 @@ class AuditTrailTest {
                         + " select company_id, 3, gen_random_uuid(), 'io.companyagents.forged', occurred_at, hash, hash"
                         + " from audit.audit_events where company_id = '$C' and seq = 2")
                 .body("ok", equalTo(false)).body("firstBadSeq", equalTo(3));
+        // a row slipped in after the head (a chain check covers the rows up to the head it read)
+        tamperAndVerify("insert into audit.audit_events (company_id, seq, event_id, type, occurred_at, prev_hash, hash)"
+                        + " select company_id, 5, gen_random_uuid(), 'io.companyagents.forged', occurred_at, hash, hash"
+                        + " from audit.audit_events where company_id = '$C' and seq = 4")
+                .body("ok", equalTo(false)).body("firstBadSeq", equalTo(5));
         tamperAndVerify("update audit.audit_events set seq = -2 where company_id = '$C' and seq = 2",
                 "update audit.audit_events set seq = 2 where company_id = '$C' and seq = 3",
                 "update audit.audit_events set seq = 3 where company_id = '$C' and seq = -2")
                 .body("ok", equalTo(false)).body("firstBadSeq", equalTo(2));
+    }
+
+    @Test
+    void aChainCheckedWhileItGrowsVerifiesUpToTheHeadItRead() {
+        UUID company = UUID.randomUUID();
+        int total = 3000;
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < total; i++) {
+                TestKafka.instance().send(Topics.TASKS, company.toString(), event(UUID.randomUUID(), company, "io.companyagents.task.created", "g" + i));
+            }
+        }, "growing-chain");
+        producer.start();
+        int checks = 0;
+        int head = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (head < total && System.nanoTime() < deadline) {
+            var answer = given().auth().oauth2(TestTokens.admin()).get("/api/v1/companies/" + company + "/audit/verify")
+                    .then().statusCode(200).extract();
+            int seen = answer.path("headSeq");
+            assertEquals(Boolean.TRUE, answer.path("ok"), "check " + checks + " at head " + seen + ": " + answer.asString());
+            assertTrue(seen >= head, "the head never goes back");
+            head = seen;
+            checks++;
+        }
+        assertEquals(total, head, "every event was appended");
+        assertTrue(checks > 1, "the chain was checked while it grew");
     }
 
     @Test

@@ -72,20 +72,34 @@ public class AuditQueries {
                 });
     }
 
-    /** Recomputes the whole chain of a company from seq 1, in batches; names the first row that does not fit. */
+    /**
+     * Recomputes a company's chain from seq 1 up to its head as read first, in batches; names the
+     * first row that does not fit. Rows appended meanwhile are left for the next check. The head
+     * and the highest stored seq are read in one statement, i.e. one snapshot, in which the
+     * appender (head and rows in one transaction) leaves them equal: a row beyond the head there
+     * was put in by someone else.
+     */
     public Uni<Verification> verify(UUID companyId) {
-        return pool.preparedQuery("select seq, hash from audit_heads where company_id = $1").execute(Tuple.of(companyId))
+        return pool.preparedQuery("select h.seq, h.hash, (select max(e.seq) from audit_events e where e.company_id = $1) as max_seq"
+                        + " from (select $1::uuid as company_id) c left join audit_heads h on h.company_id = c.company_id")
+                .execute(Tuple.of(companyId))
                 .chain(heads -> {
-                    long headSeq = heads.size() == 0 ? 0 : heads.iterator().next().getLong("seq");
-                    String headHash = heads.size() == 0 ? AuditChain.GENESIS : heads.iterator().next().getString("hash");
-                    return verifyFrom(companyId, 0, AuditChain.GENESIS, 0, headSeq, headHash);
+                    Row head = heads.iterator().next();
+                    long headSeq = head.getLong("seq") == null ? 0 : head.getLong("seq");
+                    String headHash = head.getString("hash") == null ? AuditChain.GENESIS : head.getString("hash");
+                    boolean beyondHead = head.getLong("max_seq") != null && head.getLong("max_seq") > headSeq;
+                    return verifyFrom(companyId, 0, AuditChain.GENESIS, 0, headSeq, headHash)
+                            .map(v -> v.ok() && beyondHead ? new Verification(false, v.checked(), headSeq, headHash, headSeq + 1) : v);
                 });
     }
 
     private Uni<Verification> verifyFrom(UUID companyId, long afterSeq, String prevHash, long checked, long headSeq,
                                          String headHash) {
-        return pool.preparedQuery("select " + COLUMNS + " from audit_events where company_id = $1 and seq > $2 order by seq limit $3")
-                .execute(Tuple.of(companyId, afterSeq, VERIFY_BATCH))
+        // only up to the head read first: the chain goes on growing while it is checked, and a row
+        // appended since then is not part of the chain this answer vouches for
+        return pool.preparedQuery("select " + COLUMNS + " from audit_events where company_id = $1 and seq > $2 and seq <= $4"
+                        + " order by seq limit $3")
+                .execute(Tuple.of(companyId, afterSeq, VERIFY_BATCH, headSeq))
                 .chain(rows -> {
                     long expectedSeq = afterSeq;
                     String prev = prevHash;
