@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -86,7 +87,9 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             for (Future<?> f : creates) {
                 f.get();
             }
-            CpuMeter meter = CpuMeter.forInstance(keyFile.toAbsolutePath().getParent().resolve("run.json"));
+            Path runFile = keyFile.toAbsolutePath().getParent().resolve("run.json");
+            CpuMeter meter = CpuMeter.forInstance(runFile);
+            Optional<DbMeter> db = DbMeter.forInstance(runFile);
             System.err.println("waiting for the system to settle after setup");
             meter.awaitQuiet(120);
             System.err.printf("running %d agents: %ds warm-up, then %ds measured%n", agents, warmup, seconds);
@@ -98,12 +101,15 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             long warmEnd = System.nanoTime() + Duration.ofSeconds(warmup).toNanos();
             long end = warmEnd + Duration.ofSeconds(seconds).toNanos();
             var cpu = new java.util.concurrent.ConcurrentHashMap<String, Map<String, Long>>();
+            var counts = new java.util.concurrent.ConcurrentHashMap<String, Map<String, Long>>();
             Thread sampler = new Thread(() -> {
                 try {
                     Thread.sleep(Math.max(0, (warmEnd - System.nanoTime()) / 1_000_000));
                     cpu.put("before", meter.snapshot());
+                    db.ifPresent(d -> counts.put("before", d.snapshot()));
                     Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
                     cpu.put("after", meter.snapshot());
+                    db.ifPresent(d -> counts.put("after", d.snapshot()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -127,6 +133,10 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             if (cpu.containsKey("after")) {
                 CpuMeter.print(cpu.get("before"), cpu.get("after"), cycles.get(), "cycle");
             }
+            if (counts.containsKey("after")) {
+                DbMeter.print(counts.get("before"), counts.get("after"), cycles.get(), "cycle");
+            }
+            db.ifPresent(DbMeter::close);
             if (cycles.get() + 50 >= tasks) {
                 System.out.println("note: the task pool ran low; raise --tasks for a longer steady state");
             }
