@@ -6,6 +6,7 @@ import io.companyagents.audit.domain.AuditChain;
 import io.companyagents.audit.domain.AuditRecord;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
+import io.companyagents.platform.paging.Where;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -41,19 +42,17 @@ public class AuditQueries {
     }
 
     public Uni<Page<AuditRecord>> list(UUID companyId, Filter filter, PageRequest page) {
-        List<Object> params = new ArrayList<>();
-        params.add(companyId);
-        StringBuilder where = new StringBuilder("company_id = $1");
-        add(where, params, "type = ", filter.type());
-        add(where, params, "actor_id = ", filter.actorId());
-        add(where, params, "subject_type = ", filter.subjectType());
-        add(where, params, "subject_id = ", filter.subjectId());
-        add(where, params, "occurred_at >= ", filter.from());
-        add(where, params, "occurred_at < ", filter.to());
-        add(where, params, "seq > ", page.afterSeq());
-        params.add(page.fetchSize());
-        String sql = "select " + COLUMNS + " from audit_events where " + where + " order by seq limit $" + params.size();
-        return pool.preparedQuery(sql).execute(Tuple.from(params))
+        Where where = new Where("company_id = ", companyId);
+        where.and("type = ", filter.type());
+        where.and("actor_id = ", filter.actorId());
+        where.and("subject_type = ", filter.subjectType());
+        where.and("subject_id = ", filter.subjectId());
+        where.and("occurred_at >= ", filter.from());
+        where.and("occurred_at < ", filter.to());
+        where.and("seq > ", page.afterSeq());
+        String limit = where.param(page.fetchSize());
+        String sql = "select " + COLUMNS + " from audit_events where " + where.sql() + " order by seq limit " + limit;
+        return pool.preparedQuery(sql).execute(where.tuple())
                 .map(rows -> {
                     List<AuditRecord> records = new ArrayList<>();
                     rows.forEach(r -> records.add(toRecord(r)));
@@ -134,12 +133,5 @@ public class AuditQueries {
                 r.getString("source"), r.getOffsetDateTime("occurred_at"), r.getOffsetDateTime("recorded_at"),
                 r.getString("actor_type"), r.getString("actor_id"), r.getString("subject_type"),
                 r.getString("subject_id"), json, r.getString("hash"), r.getString("prev_hash"));
-    }
-
-    private static void add(StringBuilder where, List<Object> params, String condition, Object value) {
-        if (value != null) {
-            params.add(value);
-            where.append(" and ").append(condition).append('$').append(params.size());
-        }
     }
 }

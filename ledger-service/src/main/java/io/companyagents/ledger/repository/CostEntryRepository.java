@@ -4,6 +4,7 @@ import io.companyagents.ledger.domain.CostEntry;
 import io.companyagents.ledger.domain.ScopeType;
 import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
+import io.companyagents.platform.paging.Where;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -64,20 +65,18 @@ public class CostEntryRepository {
     }
 
     public Uni<Page<CostEntry>> list(SqlClient client, UUID companyId, Filter f, PageRequest page) {
-        List<Object> params = new ArrayList<>();
-        params.add(companyId);
-        StringBuilder where = new StringBuilder("company_id = $1");
-        add(where, params, "agent_id = ", f.agentId());
-        add(where, params, "team_id = ", f.teamId());
-        add(where, params, "task_id = ", f.taskId());
-        add(where, params, "project_id = ", f.projectId());
-        add(where, params, "run_id = ", f.runId());
-        add(where, params, "occurred_at >= ", f.from());
-        add(where, params, "occurred_at < ", f.to());
-        add(where, params, "id > ", page.afterId());
-        params.add(page.fetchSize());
-        return client.preparedQuery("select " + COLUMNS + " from cost_entries where " + where + " order by id limit $" + params.size())
-                .execute(Tuple.from(params))
+        Where where = new Where("company_id = ", companyId);
+        where.and("agent_id = ", f.agentId());
+        where.and("team_id = ", f.teamId());
+        where.and("task_id = ", f.taskId());
+        where.and("project_id = ", f.projectId());
+        where.and("run_id = ", f.runId());
+        where.and("occurred_at >= ", f.from());
+        where.and("occurred_at < ", f.to());
+        where.and("id > ", page.afterId());
+        String limit = where.param(page.fetchSize());
+        return client.preparedQuery("select " + COLUMNS + " from cost_entries where " + where.sql() + " order by id limit " + limit)
+                .execute(where.tuple())
                 .map(rows -> {
                     List<CostEntry> out = new ArrayList<>(rows.size());
                     rows.forEach(r -> out.add(map(r)));
@@ -90,19 +89,17 @@ public class CostEntryRepository {
      * the groups and of the entries it covers whatever is being inserted meanwhile.
      */
     public Uni<Totals> summary(SqlClient client, UUID companyId, GroupBy groupBy, OffsetDateTime from, OffsetDateTime to) {
-        List<Object> params = new ArrayList<>();
-        params.add(companyId);
-        StringBuilder where = new StringBuilder("company_id = $1");
-        add(where, params, "occurred_at >= ", from);
-        add(where, params, "occurred_at < ", to);
+        Where where = new Where("company_id = ", companyId);
+        where.and("occurred_at >= ", from);
+        where.and("occurred_at < ", to);
         String order = groupBy == GroupBy.day ? "key" : "cost_micros desc, key";
         return client.preparedQuery("select " + groupBy.key + " as key, grouping(" + groupBy.key + ") = 1 as total,"
                         + " coalesce(sum(cost_micros), 0)::bigint as cost_micros, coalesce(sum(input_tokens), 0)::bigint as input_tokens,"
                         + " coalesce(sum(output_tokens), 0)::bigint as output_tokens,"
                         + " coalesce(sum(cached_input_tokens), 0)::bigint as cached_input_tokens, count(*) as entries"
-                        + " from cost_entries where " + where + " group by grouping sets ((" + groupBy.key + "), ())"
+                        + " from cost_entries where " + where.sql() + " group by grouping sets ((" + groupBy.key + "), ())"
                         + " order by total, " + order + " nulls last")
-                .execute(Tuple.from(params))
+                .execute(where.tuple())
                 .map(rows -> {
                     List<Group> groups = new ArrayList<>();
                     Group total = null;
@@ -122,29 +119,21 @@ public class CostEntryRepository {
     /** What a scope spent in {@code [from, to)} (either bound may be open). */
     public Uni<Long> spent(SqlClient client, UUID companyId, ScopeType scope, UUID scopeId, OffsetDateTime from,
                            OffsetDateTime to) {
-        List<Object> params = new ArrayList<>();
-        params.add(companyId);
-        StringBuilder where = new StringBuilder("company_id = $1");
+        Where where = new Where("company_id = ", companyId);
         switch (scope) {
-            case agent -> add(where, params, "agent_id = ", scopeId);
-            case team -> add(where, params, "team_id = ", scopeId);
-            case project -> add(where, params, "project_id = ", scopeId);
+            case agent -> where.and("agent_id = ", scopeId);
+            case team -> where.and("team_id = ", scopeId);
+            case project -> where.and("project_id = ", scopeId);
             case company -> {
             }
         }
-        add(where, params, "occurred_at >= ", from);
-        add(where, params, "occurred_at < ", to);
-        return client.preparedQuery("select coalesce(sum(cost_micros), 0)::bigint from cost_entries where " + where)
-                .execute(Tuple.from(params))
+        where.and("occurred_at >= ", from);
+        where.and("occurred_at < ", to);
+        return client.preparedQuery("select coalesce(sum(cost_micros), 0)::bigint from cost_entries where " + where.sql())
+                .execute(where.tuple())
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    private static void add(StringBuilder where, List<Object> params, String condition, Object value) {
-        if (value != null) {
-            params.add(value);
-            where.append(" and ").append(condition).append('$').append(params.size());
-        }
-    }
 
     static CostEntry map(Row r) {
         return new CostEntry(r.getUUID("id"), r.getUUID("company_id"), r.getUUID("agent_id"), r.getUUID("team_id"),
