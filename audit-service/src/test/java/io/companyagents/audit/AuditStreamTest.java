@@ -104,6 +104,49 @@ class AuditStreamTest {
         }
     }
 
+    /**
+     * ca.audit.v1 carries each company's chain once, in seq order, each event with its data and
+     * its place in the chain as stored, even when the events arrive in many batches and two
+     * companies' appends interleave.
+     */
+    @Test
+    void theAuditTopicCarriesEachChainOnceInSeqOrderWithItsHashes() throws Exception {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        int n = 60;
+        for (int i = 0; i < n; i++) {
+            TestKafka.instance().send(Topics.TASKS, a.toString(), event(a, i));
+            TestKafka.instance().send(Topics.AGENTS, b.toString(), event(b, i));
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (UUID company : List.of(a, b)) {
+            var records = TestKafka.instance().awaitRecords(Topics.AUDIT, r -> company.toString().equals(r.key()), n,
+                    Duration.ofSeconds(60));
+            String token = TestTokens.board(company, "viewer");
+            List<Map<String, Object>> stored = given().auth().oauth2(token).queryParam("limit", 200)
+                    .get("/api/v1/companies/" + company + "/audit-events").then().statusCode(200).extract().path("items");
+            assertEquals(n, stored.size());
+            // give a duplicate, if any were published, the time to show up
+            Thread.sleep(1000);
+            records = TestKafka.instance().awaitRecords(Topics.AUDIT, r -> company.toString().equals(r.key()), n,
+                    Duration.ofSeconds(10));
+            assertEquals(n, records.size(), "each event once on the stream");
+            for (int i = 0; i < n; i++) {
+                var ce = json.readTree(records.get(i).value());
+                Map<String, Object> row = stored.get(i);
+                assertEquals(i + 1, ce.get("auditseq").asInt(), "in seq order");
+                assertEquals(row.get("id"), ce.get("id").asText());
+                assertEquals(row.get("hash"), ce.get("audithash").asText());
+                assertEquals(row.get("prevHash"), ce.get("auditprevhash").asText());
+                assertEquals(company.toString(), ce.get("companyid").asText());
+                assertEquals("io.companyagents.task.created", ce.get("type").asText());
+                assertEquals("/tasks-service", ce.get("source").asText());
+                assertEquals("2026-11-22T10:15:30Z", ce.get("time").asText());
+                assertEquals(((Map<?, ?>) row.get("data")).get("n"), ce.get("data").get("n").asInt());
+            }
+        }
+    }
+
     @Test
     void aCheckpointIsASignedHeadAnyoneCanCheck() {
         UUID company = UUID.randomUUID();

@@ -1,13 +1,9 @@
 package io.companyagents.audit.service;
 
-import io.companyagents.platform.inbox.Inbox;
 import io.companyagents.platform.inbox.PoisonEventException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.companyagents.audit.domain.AuditChain;
-import io.companyagents.platform.events.Topics;
-import io.companyagents.platform.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -27,14 +23,13 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Appends domain events to their companies' chains, each exactly once: inbox check, head lock,
- * next seq and hash, insert, head update and the republish on {@code ca.audit.v1} all commit
- * together or not at all (see {@link #appendAll}).
+ * Appends domain events to their companies' chains, each exactly once: head lock, redelivery
+ * check, next seq and hash, insert and head update all commit together or not at all (see
+ * {@link #appendAll}); {@link AuditStreamRelay} then publishes them on {@code ca.audit.v1}.
  */
 @ApplicationScoped
 public class AuditAppender {
 
-    static final String CONSUMER = "audit";
     /** The chain for events that belong to no company. */
     public static final UUID SYSTEM_COMPANY = new UUID(0, 0);
 
@@ -42,10 +37,7 @@ public class AuditAppender {
     Pool pool;
 
     @Inject
-    Outbox outbox;
-
-    @Inject
-    Inbox inbox;
+    AuditStreamRelay stream;
 
     @Inject
     ObjectMapper mapper;
@@ -84,35 +76,43 @@ public class AuditAppender {
     }
 
     /**
-     * Appends a polled batch in one transaction: the inbox drops redeliveries, each company's
-     * head is locked once (in company order, so concurrent batches cannot deadlock), seqs and
-     * hashes are computed here, and rows, heads and the republished stream are written with
-     * one batched statement each. Answers how many events were new.
+     * Appends a polled batch in one transaction: each company's head is locked once (in company
+     * order, so concurrent batches cannot deadlock), events already in the trail are dropped
+     * (a redelivery; checked under the head locks, which every append to those chains holds),
+     * seqs and hashes are computed here, and rows and heads are written with one batched
+     * statement each. After the commit the stream relay is woken for these chains. Answers how
+     * many events were new.
      */
     public Uni<Integer> appendAll(List<Incoming> batch) {
         if (batch.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<UUID> ids = batch.stream().map(Incoming::id).toList();
-        return pool.withTransaction(tx -> inbox.firstDeliveries(tx, CONSUMER, ids)
-                .chain(fresh -> {
-                    Map<UUID, List<Incoming>> byCompany = new TreeMap<>();
-                    Set<UUID> seen = new HashSet<>();
-                    for (Incoming e : batch) {
-                        if (fresh.contains(e.id()) && seen.add(e.id())) {
-                            byCompany.computeIfAbsent(e.companyId(), k -> new ArrayList<>()).add(e);
-                        }
+        Map<UUID, List<Incoming>> byCompany = new TreeMap<>();
+        Set<UUID> inBatch = new HashSet<>();
+        for (Incoming e : batch) {
+            if (inBatch.add(e.id())) {
+                byCompany.computeIfAbsent(e.companyId(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        UUID[] companies = byCompany.keySet().toArray(UUID[]::new);
+        UUID[] ids = inBatch.toArray(UUID[]::new);
+        return pool.withTransaction(tx -> tx.preparedQuery("insert into audit_heads (company_id, seq, hash)"
+                                + " select unnest($1::uuid[]), 0, $2 on conflict do nothing")
+                        .execute(Tuple.of(companies, AuditChain.GENESIS))
+                        .chain(() -> tx.preparedQuery("select company_id, seq, hash from audit_heads where company_id = any($1)"
+                                + " order by company_id for update").execute(Tuple.of((Object) companies)))
+                        .chain(heads -> tx.preparedQuery("select event_id from audit_events where event_id = any($1)")
+                                .execute(Tuple.of((Object) ids))
+                                .chain(stored -> {
+                                    Set<UUID> already = new HashSet<>();
+                                    stored.forEach(row -> already.add(row.getUUID(0)));
+                                    return writeChains(tx, byCompany, already, heads);
+                                })))
+                .invoke(appended -> {
+                    if (appended > 0) {
+                        stream.appended(byCompany.keySet());
                     }
-                    if (byCompany.isEmpty()) {
-                        return Uni.createFrom().item(0);
-                    }
-                    UUID[] companies = byCompany.keySet().toArray(UUID[]::new);
-                    return tx.preparedQuery("insert into audit_heads (company_id, seq, hash) select unnest($1::uuid[]), 0, $2"
-                                    + " on conflict do nothing").execute(Tuple.of(companies, AuditChain.GENESIS))
-                            .chain(() -> tx.preparedQuery("select company_id, seq, hash from audit_heads where company_id = any($1)"
-                                    + " order by company_id for update").execute(Tuple.of((Object) companies)))
-                            .chain(heads -> writeChains(tx, byCompany, heads));
-                }));
+                });
     }
 
     /** A batch's rows as one multi-row insert: one execution however many events the batch holds. */
@@ -125,24 +125,30 @@ public class AuditAppender {
     private record AuditRow(UUID company, long seq, Incoming event, String data, String prevHash, String hash) {
     }
 
-    private Uni<Integer> writeChains(SqlConnection tx, Map<UUID, List<Incoming>> byCompany, io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> heads) {
+    private Uni<Integer> writeChains(SqlConnection tx, Map<UUID, List<Incoming>> byCompany, Set<UUID> already,
+                                     io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> heads) {
         List<AuditRow> rows = new ArrayList<>();
         List<Tuple> newHeads = new ArrayList<>();
-        List<Outbox.RawEvent> stream = new ArrayList<>();
         for (var head : heads) {
             UUID company = head.getUUID("company_id");
             long seq = head.getLong("seq");
             String prev = head.getString("hash");
-            for (Incoming e : byCompany.get(company)) {
+            List<Incoming> events = byCompany.get(company).stream().filter(e -> !already.contains(e.id())).toList();
+            if (events.isEmpty()) {
+                continue;
+            }
+            for (Incoming e : events) {
                 seq++;
                 String hash = AuditChain.hash(prev, seq, e.id(), e.companyId(), e.type(), e.occurredAt(),
                         e.actorType(), e.actorId(), e.subjectType(), e.subjectId(), e.data());
                 String data = e.data() == null || e.data().isNull() ? null : e.data().toString();
                 rows.add(new AuditRow(company, seq, e, data, prev, hash));
-                stream.add(new Outbox.RawEvent(e.id(), company, e.type(), auditStreamEvent(e, seq, hash, prev)));
                 prev = hash;
             }
             newHeads.add(Tuple.of(company, seq, prev));
+        }
+        if (rows.isEmpty()) {
+            return Uni.createFrom().item(0);
         }
         Tuple columns = Tuple.tuple()
                 .addArrayOfUUID(rows.stream().map(AuditRow::company).toArray(UUID[]::new))
@@ -160,32 +166,7 @@ public class AuditAppender {
                 .addArrayOfString(rows.stream().map(AuditRow::hash).toArray(String[]::new));
         return tx.preparedQuery(INSERT_EVENTS_SQL).execute(columns)
                 .chain(() -> tx.preparedQuery("update audit_heads set seq = $2, hash = $3 where company_id = $1").executeBatch(newHeads))
-                .chain(() -> outbox.appendRawAll(tx, Topics.AUDIT, stream))
                 .replaceWith(rows.size());
-    }
-
-    /** The canonical stream on ca.audit.v1: the original CloudEvent plus its place in the chain. */
-    private String auditStreamEvent(Incoming e, long seq, String hash, String prevHash) {
-        ObjectNode ce = mapper.createObjectNode();
-        ce.put("specversion", "1.0");
-        ce.put("id", e.id().toString());
-        ce.put("source", e.source() == null ? "/audit-service" : e.source());
-        ce.put("type", e.type());
-        if (e.subjectType() != null) {
-            ce.put("subject", e.subjectType() + "/" + e.subjectId());
-        }
-        ce.put("time", AuditChain.instant(e.occurredAt()));
-        ce.put("datacontenttype", "application/json");
-        ce.put("companyid", e.companyId().toString());
-        ce.put("actortype", e.actorType());
-        ce.put("actorid", e.actorId());
-        ce.put("subjecttype", e.subjectType());
-        ce.put("subjectid", e.subjectId());
-        ce.put("auditseq", seq);
-        ce.put("audithash", hash);
-        ce.put("auditprevhash", prevHash);
-        ce.set("data", e.data());
-        return ce.toString();
     }
 
     private static String required(JsonNode node, String field) {

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Publishes committed outbox rows to Kafka in id order and marks them sent (sent rows are kept
@@ -74,9 +73,6 @@ public class OutboxRelay {
     @ConfigProperty(name = "company-agents.outbox.retention", defaultValue = "PT1H")
     Duration retention;
 
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean wakeAgain = new AtomicBoolean();
-    private volatile boolean stopped;
     private static final long SIGNAL_CHECK_MILLIS = 10;
     private static final long SIGNAL_WINDOW_NANOS = 200_000_000L;
 
@@ -87,11 +83,14 @@ public class OutboxRelay {
     private long signalTimerId = -1;
     private long cleanupTimerId = -1;
 
+    private DrainLoop loop;
+
     void onStart(@Observes StartupEvent ignored) {
         if (!enabled) {
             LOG.info("outbox relay disabled");
             return;
         }
+        loop = new DrainLoop("outbox relay", linger, batchSize, this::drainOnce);
         timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> wake());
         signalTimerId = vertx.setPeriodic(SIGNAL_CHECK_MILLIS, id -> {
             // drain while writes are recent: a write's commit lands a moment after the write itself
@@ -104,8 +103,8 @@ public class OutboxRelay {
     }
 
     void onStop(@Observes ShutdownEvent ignored) {
-        stopped = true;
-        if (timerId >= 0) {
+        if (loop != null) {
+            loop.stop();
             vertx.cancelTimer(timerId);
             vertx.cancelTimer(signalTimerId);
             vertx.cancelTimer(cleanupTimerId);
@@ -114,26 +113,9 @@ public class OutboxRelay {
 
     /** Asks for a drain; coalesces wake-ups while one is running. */
     public void wake() {
-        if (stopped) {
-            return;
+        if (loop != null) {
+            loop.wake();
         }
-        if (!draining.compareAndSet(false, true)) {
-            wakeAgain.set(true);
-            return;
-        }
-        wakeAgain.set(false);
-        // a few milliseconds of linger gather the commits of a busy moment into one drain
-        Uni<Integer> drain = linger.isZero() ? drainOnce()
-                : Uni.createFrom().voidItem().onItem().delayIt().by(linger).chain(this::drainOnce);
-        drain.subscribe().with(published -> {
-            draining.set(false);
-            if (published >= batchSize || wakeAgain.getAndSet(false)) {
-                wake();
-            }
-        }, failure -> {
-            draining.set(false);
-            LOG.warnf("outbox relay failed, will retry: %s", failure.getMessage());
-        });
     }
 
     /**
