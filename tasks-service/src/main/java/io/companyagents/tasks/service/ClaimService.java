@@ -8,6 +8,7 @@ import io.companyagents.platform.identity.ActorType;
 import io.companyagents.platform.identity.Caller;
 import io.companyagents.platform.outbox.Outbox;
 import io.companyagents.platform.problem.ApiException;
+import io.companyagents.platform.sql.PipelinedTx;
 import io.companyagents.tasks.config.TasksConfig;
 import io.companyagents.tasks.domain.Actor;
 import io.companyagents.tasks.domain.AgentState;
@@ -66,21 +67,22 @@ public class ClaimService {
         UUID leaseId = Ids.newId();
         UUID runId = Ids.newId();
         String sql = CLAIM_NEXT_SQL[(request.teamId() == null ? 0 : 1) + (labels == null ? 0 : 2)];
-        return pool.withTransaction(tx -> tx.preparedQuery(sql)
+        // two round trips: BEGIN with the claim, the events' insert with COMMIT
+        return PipelinedTx.run(pool, tx -> tx.preparedQuery(sql)
                 .execute(Tuple.tuple().addUUID(companyId).addUUID(request.teamId()).addArrayOfString(labels)
                         .addUUID(agentId).addUUID(leaseId).addInteger(seconds).addUUID(runId)
                         .addBoolean(config.relaxedClaimCommit()))
-                .chain(rows -> {
+                .map(rows -> {
                     var row = rows.iterator().next();
                     AgentState agent = new AgentState(agentId, null, null, row.getString("agent_status"),
                             row.getBoolean("agent_stopped"));
                     checkEligible(agent, agentId);
                     if (row.getUUID("id") == null) {
-                        return Uni.createFrom().item(new Claimed(null, null, null));
+                        return PipelinedTx.Ending.of(new Claimed(null, null, null));
                     }
                     Task task = TaskRows.map(row);
-                    return outbox.appendAll(tx, leaseAndRunEvents(task, TaskStatus.pending, caller, "claim"))
-                            .replaceWith(new Claimed(task, leaseId, runId));
+                    return new PipelinedTx.Ending<>(new Claimed(task, leaseId, runId),
+                            outbox.appendAll(tx, leaseAndRunEvents(task, TaskStatus.pending, caller, "claim")));
                 })).invoke(metrics::claimed);
     }
 

@@ -12,6 +12,7 @@ import io.companyagents.platform.paging.Page;
 import io.companyagents.platform.paging.PageRequest;
 import io.companyagents.platform.paging.Where;
 import io.companyagents.platform.problem.ApiException;
+import io.companyagents.platform.sql.PipelinedTx;
 import io.companyagents.tasks.domain.Actor;
 import io.companyagents.tasks.domain.Lifecycle;
 import io.companyagents.tasks.domain.Task;
@@ -75,7 +76,8 @@ public class RunService {
         if (type == ActorType.board) {
             caller.requireWrite();
         }
-        return pool.withTransaction(tx -> tx.preparedQuery(LOCK_RUN_AND_TASK_SQL).execute(Tuple.of(companyId, runId)).chain(locked -> {
+        // BEGIN travels with the locking read, the run's and the task's updates together, COMMIT with the events' insert
+        return PipelinedTx.run(pool, tx -> tx.preparedQuery(LOCK_RUN_AND_TASK_SQL).execute(Tuple.of(companyId, runId)).chain(locked -> {
             if (locked.size() == 0) {
                 throw ApiException.notFound("run " + runId);
             }
@@ -96,8 +98,8 @@ public class RunService {
             TaskTransitions.Context ctx = new TaskTransitions.Context(type.name(), actorId, req.summary(), req.prNumber(),
                     req.prUrl(), req.branchName());
             String runStatus = req.outcome();
-            // record the run's outcome first, so ending the lease leaves it as written here (and this row is the answer)
-            return tx.preparedQuery("update runs set status = $2, finished_at = now(), summary = $3, commits = $4::text::jsonb,"
+            // the run's outcome is recorded before the task's update is sent, so ending the lease leaves it as written here
+            Uni<RunApi.RunView> recorded = tx.preparedQuery("update runs set status = $2, finished_at = now(), summary = $3, commits = $4::text::jsonb,"
                             + " files_modified = $5::text::jsonb, pr_number = $6, pr_url = $7, branch_name = $8, base_branch = $9,"
                             + " target_branch = $10, merge_outcome = $11, usage = $12::text::jsonb where id = $1 returning " + RUN_COLUMNS)
                     .execute(Tuple.tuple().addUUID(runId).addString(runStatus).addString(req.summary())
@@ -106,15 +108,12 @@ public class RunService {
                             .addInteger(req.prNumber()).addString(req.prUrl()).addString(req.branchName())
                             .addString(req.baseBranch()).addString(req.targetBranch()).addString(req.mergeOutcome())
                             .addString(req.usage() == null ? null : JsonObject.mapFrom(req.usage()).encode()))
-                    .chain(finished -> {
-                        events.add(new DomainEvent(EventType.RUN_FINISHED, companyId, type.name(), actorId, "run",
-                                runId.toString(), new EventPayloads.RunFinished(runId, taskId, agentId, task.projectId(),
-                                task.teamId(), runStatus, req.summary(), usage(req.usage()))));
-                        RunApi.RunView view = view(finished.iterator().next());
-                        return advance(tx, task, run.getLong("open_children"), "succeeded".equals(runStatus), ctx, events)
-                                .call(() -> outbox.appendAll(tx, events))
-                                .replaceWith(view);
-                    });
+                    .map(finished -> view(finished.iterator().next()));
+            events.add(new DomainEvent(EventType.RUN_FINISHED, companyId, type.name(), actorId, "run",
+                    runId.toString(), new EventPayloads.RunFinished(runId, taskId, agentId, task.projectId(),
+                    task.teamId(), runStatus, req.summary(), usage(req.usage()))));
+            return Uni.combine().all().unis(recorded, advance(tx, task, run.getLong("open_children"), "succeeded".equals(runStatus), ctx, events))
+                    .with((view, advanced) -> new PipelinedTx.Ending<>(view, outbox.appendAll(tx, events)));
         }));
     }
 

@@ -5,6 +5,7 @@ import io.companyagents.platform.identity.ActorType;
 import io.companyagents.platform.identity.Caller;
 import io.companyagents.platform.outbox.Outbox;
 import io.companyagents.platform.problem.ApiException;
+import io.companyagents.platform.sql.PipelinedTx;
 import io.companyagents.tasks.domain.Actor;
 import io.companyagents.tasks.domain.AgentState;
 import io.companyagents.tasks.domain.Lifecycle;
@@ -59,11 +60,12 @@ public class TaskActions {
         String role = caller.role();
         String actorId = caller.actorId();
         UUID agentId = type == ActorType.agent ? UUID.fromString(actorId) : null;
-        return pool.withTransaction(tx -> tasks.getForUpdateWithAgent(tx, companyId, taskId, agentId)
+        // BEGIN travels with the locking read, COMMIT with the events' insert
+        return PipelinedTx.run(pool, tx -> tasks.getForUpdateWithAgent(tx, companyId, taskId, agentId)
                 .chain(locked -> decide(tx, locked.task(), action, body, type, role, agentId, locked.agent(), actorId)));
     }
 
-    private Uni<Task> decide(SqlConnection tx, Task task, TaskAction action, ActionRequest body, ActorType type, String role,
+    private Uni<PipelinedTx.Ending<Task>> decide(SqlConnection tx, Task task, TaskAction action, ActionRequest body, ActorType type, String role,
                              UUID agentId, AgentState agent, String actorId) {
         Set<Actor> actors = Actors.of(type, role, agentId, agent, task, body.leaseEpoch());
         var transition = Lifecycle.find(task.status(), action, task.reviewPolicy(), actors);
@@ -83,7 +85,7 @@ public class TaskActions {
         TaskTransitions.Context ctx = new TaskTransitions.Context(type.name(), actorId, body.reason(), body.prNumber(),
                 body.prUrl(), body.branchName());
         return guard.chain(() -> transitions.apply(tx, task, tr, ctx, events))
-                .call(updated -> outbox.appendAll(tx, events));
+                .map(updated -> new PipelinedTx.Ending<>(updated, outbox.appendAll(tx, events)));
     }
 
     /** How many of the locked task {@code t}'s children are not terminal, as a column of the statement that locks it. */
