@@ -297,6 +297,42 @@ class TaskLifecycleApiTest {
         f.asAgent(agent).body(Map.of("agentId", agent.toString())).post(f.base() + "/claims").then().statusCode(204);
     }
 
+    /**
+     * A child that appears while the parent's finish waits for the parent's lock (a child's creator
+     * holds the parent {@code for share} until it commits) is counted: the parent does not complete.
+     * The child is made here by re-parenting an open task in a transaction that holds that lock.
+     */
+    @Test
+    void aChildAddedWhileTheParentsFinishWaitsForItsLockKeepsTheParentOpen() throws Exception {
+        TaskFixtures f = new TaskFixtures();
+        UUID agent = UUID.randomUUID();
+        String parent = f.createTask("parent", "none");
+        String other = f.createTask("soon a child", "none");
+        String run = f.claim(agent, parent, 60).then().statusCode(200).extract().path("run.id");
+        f.act(agent, parent, "start", Map.of("leaseEpoch", 1)).then().statusCode(200);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        io.vertx.mutiny.sqlclient.SqlConnection creator = db.getConnection().await().indefinitely();
+        try {
+            creator.query("begin").execute().await().indefinitely();
+            creator.preparedQuery("select 1 from tasks where id = $1 for share")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(parent))).await().indefinitely();
+            creator.preparedQuery("update tasks set parent_task_id = $1 where id = $2")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(parent), UUID.fromString(other)))
+                    .await().indefinitely();
+            Future<io.restassured.response.Response> finish = pool.submit(() -> f.asAgent(agent)
+                    .body(Map.of("leaseEpoch", 1, "outcome", "succeeded")).post(f.base() + "/runs/" + run + "/finish"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> db.query("select count(*) from pg_locks where not granted")
+                    .execute().await().indefinitely().iterator().next().getLong(0) > 0);
+            creator.query("commit").execute().await().indefinitely();
+            finish.get(30, java.util.concurrent.TimeUnit.SECONDS).then().statusCode(409).body("code", equalTo("children_not_terminal"));
+        } finally {
+            creator.close().await().indefinitely();
+            pool.shutdownNow();
+        }
+        assertEquals("in_progress", f.task(parent).get("status"));
+        f.asAdmin().queryParam("taskId", parent).get(f.base() + "/runs").then().body("items[0].status", equalTo("running"));
+    }
+
     @Test
     void cancellingAParentCancelsItsDescendantsAndEndsTheirLeases() {
         TaskFixtures f = new TaskFixtures();

@@ -3,6 +3,7 @@ package io.companyagents.tasks.service;
 import io.companyagents.platform.events.DomainEvent;
 import io.companyagents.platform.events.EventPayloads;
 import io.companyagents.platform.events.EventType;
+import io.companyagents.platform.problem.ApiException;
 import io.companyagents.tasks.domain.Task;
 import io.companyagents.tasks.domain.TaskAction;
 import io.companyagents.tasks.domain.TaskStatus;
@@ -32,6 +33,14 @@ public class TaskTransitions {
     /** States in which the task keeps its lease (frozen while paused or blocked). */
     private static final Set<TaskStatus> KEEPS_LEASE = EnumSet.of(TaskStatus.claimed, TaskStatus.in_progress,
             TaskStatus.paused, TaskStatus.blocked);
+
+    /**
+     * A child of task {@code t} that is not terminal. Checked by the completing UPDATE itself, whose
+     * snapshot is taken after the task's lock was granted: a child created while the lock was awaited
+     * (its creator holds the parent {@code for share}) is seen here, though not by the locking read.
+     */
+    private static final String OPEN_CHILD_SQL = "select 1 from tasks c where c.parent_task_id = t.id"
+            + " and c.status not in ('completed', 'cancelled')";
 
     /** Who acts and with what extras. */
     public record Context(String actorType, String actorId, String reason, Integer prNumber, String prUrl,
@@ -76,12 +85,17 @@ public class TaskTransitions {
                         + " pr_number = coalesce($9, pr_number), pr_url = coalesce($10, pr_url), branch_name = coalesce($11, branch_name),"
                         + " version = version + 1, updated_at = now()"
                         + " where id = $1 and company_id = $2 and status = $12 and lease_epoch = $13"
+                        + (to == TaskStatus.completed ? " and not exists (" + OPEN_CHILD_SQL + ")" : "")
                         + " returning " + TaskRows.COLUMNS
                         + ", exists (select 1 from task_dependencies d where d.depends_on_task_id = t.id) as has_dependents")
                 .execute(params)
                 .chain(rows -> {
                     if (rows.size() == 0) {
-                        return Uni.createFrom().failure(new LostRace());
+                        // the task is locked by this transaction, so only the children guard can have refused it
+                        return Uni.createFrom().failure(to == TaskStatus.completed
+                                ? ApiException.conflict("children_not_terminal", "a child task of " + task.identifier()
+                                + " is not completed or cancelled yet")
+                                : new LostRace());
                     }
                     Row row = rows.iterator().next();
                     Task updated = TaskRows.map(row);
