@@ -105,7 +105,7 @@ public class AuditStreamRelay {
     @ConfigProperty(name = "company-agents.outbox.poll-interval", defaultValue = "PT1S")
     Duration pollInterval;
 
-    @ConfigProperty(name = "company-agents.outbox.linger", defaultValue = "PT0.005S")
+    @ConfigProperty(name = "company-agents.outbox.linger", defaultValue = "PT0.025S")
     Duration linger;
 
     /** Companies appended to since the last drain read them; {@link #ALL} asks for every chain. */

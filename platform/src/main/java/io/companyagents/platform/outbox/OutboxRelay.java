@@ -67,7 +67,7 @@ public class OutboxRelay {
     Duration pollInterval;
 
     /** How long a wake-up waits before draining, to publish a busy moment's commits in one batch. */
-    @ConfigProperty(name = "company-agents.outbox.linger", defaultValue = "PT0.005S")
+    @ConfigProperty(name = "company-agents.outbox.linger", defaultValue = "PT0.025S")
     Duration linger;
 
     @ConfigProperty(name = "company-agents.outbox.retention", defaultValue = "PT1H")
