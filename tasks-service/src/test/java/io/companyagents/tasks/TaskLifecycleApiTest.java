@@ -82,6 +82,10 @@ class TaskLifecycleApiTest {
                 && r.value().contains(runId) && r.value().contains("claude-sonnet-4"), 1, Duration.ofSeconds(30));
         TestKafka.instance().awaitRecords(Topics.TASKS, r -> r.value().contains("task.status_changed")
                 && r.value().contains(task) && r.value().contains("\"to\":\"completed\""), 1, Duration.ofSeconds(30));
+        // published rows leave the outbox (this service keeps none: retention PT0S)
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.preparedQuery("select count(*) from outbox where payload like $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of("%" + task + "%")).await().indefinitely()
+                .iterator().next().getLong(0) == 0);
     }
 
     @Test

@@ -28,8 +28,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Publishes committed outbox rows to Kafka in id order and marks them sent (sent rows are kept
- * for the retention period, so what was published recently can be inspected).
+ * Publishes committed outbox rows to Kafka in id order, then marks them sent (kept for the
+ * retention period, so what was published recently can be inspected) or, with a zero retention,
+ * deletes them: the choice for a busy service, since marking rewrites the row, payload included,
+ * with new index entries, where a delete writes a few bytes (Kafka keeps what was published).
  * <p>
  * One relay drains at a time across all replicas (a transaction-scoped advisory lock), which
  * keeps per-company order; a row is marked sent only after the broker acknowledged it, so a
@@ -120,7 +122,7 @@ public class OutboxRelay {
 
     /**
      * Publishes one batch; answers how many rows were published (0 if another replica holds the
-     * lock). Taking the lock and reading the batch is one statement. Marking rows sent commits
+     * lock). Taking the lock and reading the batch is one statement. Marking (or deleting) rows commits
      * asynchronously: a mark lost in a crash only means those rows are published again, which
      * the relay already allows (consumers are idempotent), so no relay drain waits for a WAL flush.
      */
@@ -148,7 +150,8 @@ public class OutboxRelay {
                     }
                     return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
                             .ifNoItem().after(Duration.ofSeconds(30)).fail()
-                            .chain(() -> conn.preparedQuery("update outbox set sent_at = now() where id = any($1)")
+                            .chain(() -> conn.preparedQuery(retention.isZero() ? "delete from outbox where id = any($1)"
+                                    : "update outbox set sent_at = now() where id = any($1)")
                                     .execute(Tuple.of(ids.toArray(Long[]::new))))
                             .invoke(() -> metrics.published(rows))
                             .replaceWith(ids.size());
