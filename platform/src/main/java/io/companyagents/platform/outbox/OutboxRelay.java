@@ -34,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
  * with new index entries, where a delete writes a few bytes (Kafka keeps what was published).
  * <p>
  * One relay drains at a time across all replicas (a transaction-scoped advisory lock), which
- * keeps per-company order; a row is marked sent only after the broker acknowledged it, so a
+ * keeps per-company order; a row is marked sent (or deleted) only after the broker acknowledged it, so a
  * crash in between republishes rather than loses (consumers are idempotent). An in-process
  * signal from {@link Outbox} wakes the relay within milliseconds of a write (it keeps looking
  * for a short window, to catch the commit that follows the write); a slow timer is the
@@ -123,7 +123,7 @@ public class OutboxRelay {
     /**
      * Publishes one batch; answers how many rows were published (0 if another replica holds the
      * lock). Taking the lock and reading the batch is one statement. Marking (or deleting) rows commits
-     * asynchronously: a mark lost in a crash only means those rows are published again, which
+     * asynchronously: a mark or delete lost in a crash only means those rows are published again, which
      * the relay already allows (consumers are idempotent), so no relay drain waits for a WAL flush.
      */
     Uni<Integer> drainOnce() {
