@@ -7,10 +7,10 @@ import io.companyagents.audit.domain.AuditChain;
 import io.companyagents.platform.events.KafkaSend;
 import io.companyagents.platform.events.Topics;
 import io.companyagents.platform.outbox.DrainLoop;
+import io.companyagents.platform.outbox.OutboxRelay;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -20,14 +20,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -99,13 +97,13 @@ public class AuditStreamRelay {
     @ConfigProperty(name = "company-agents.audit.stream.enabled", defaultValue = "true")
     boolean enabled;
 
-    @ConfigProperty(name = "company-agents.outbox.batch-size", defaultValue = "500")
+    @ConfigProperty(name = "company-agents.outbox.batch-size", defaultValue = OutboxRelay.DEFAULT_BATCH_SIZE)
     int batchSize;
 
-    @ConfigProperty(name = "company-agents.outbox.poll-interval", defaultValue = "PT1S")
+    @ConfigProperty(name = "company-agents.outbox.poll-interval", defaultValue = OutboxRelay.DEFAULT_POLL_INTERVAL)
     Duration pollInterval;
 
-    @ConfigProperty(name = "company-agents.outbox.linger", defaultValue = "PT0.025S")
+    @ConfigProperty(name = "company-agents.outbox.linger", defaultValue = OutboxRelay.DEFAULT_LINGER)
     Duration linger;
 
     /** Companies appended to since the last drain read them; {@link #ALL} asks for every chain. */
@@ -185,15 +183,7 @@ public class AuditStreamRelay {
     }
 
     private CompletableFuture<Void> send(Row row) {
-        UUID company = row.getUUID("company_id");
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(Topics.AUDIT)
-                .withKey(company.toString())
-                .withHeaders(headers)
-                .build();
-        return KafkaSend.acknowledged(emitter, streamEvent(row), metadata);
+        return KafkaSend.cloudEvent(emitter, Topics.AUDIT, row.getUUID("company_id").toString(), streamEvent(row));
     }
 
     /** The canonical stream on ca.audit.v1: the original CloudEvent plus its place in the chain. */

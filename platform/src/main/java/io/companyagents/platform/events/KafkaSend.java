@@ -13,6 +13,14 @@ public final class KafkaSend {
     private KafkaSend() {
     }
 
+    /** Sends a structured-mode CloudEvent (JSON body, CloudEvents content type) keyed by {@code key} to {@code topic}. */
+    public static CompletableFuture<Void> cloudEvent(Emitter<String> emitter, String topic, String key, String json) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return acknowledged(emitter, json, OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(topic).withKey(key).withHeaders(headers).build());
+    }
+
     public static CompletableFuture<Void> acknowledged(Emitter<String> emitter, String payload,
                                                        OutgoingKafkaRecordMetadata<String> metadata) {
         CompletableFuture<Void> acked = new CompletableFuture<>();

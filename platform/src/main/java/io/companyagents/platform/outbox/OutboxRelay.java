@@ -4,7 +4,6 @@ import io.companyagents.platform.events.KafkaSend;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -13,14 +12,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +42,11 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
+    /** Defaults of the relay settings, shared with the other relays that read the same settings. */
+    public static final String DEFAULT_BATCH_SIZE = "500";
+    public static final String DEFAULT_POLL_INTERVAL = "PT1S";
+    public static final String DEFAULT_LINGER = "PT0.025S";
+
     @Inject
     Pool pool;
 
@@ -62,14 +64,14 @@ public class OutboxRelay {
     @ConfigProperty(name = "company-agents.outbox.relay.enabled", defaultValue = "true")
     boolean enabled;
 
-    @ConfigProperty(name = "company-agents.outbox.batch-size", defaultValue = "500")
+    @ConfigProperty(name = "company-agents.outbox.batch-size", defaultValue = DEFAULT_BATCH_SIZE)
     int batchSize;
 
-    @ConfigProperty(name = "company-agents.outbox.poll-interval", defaultValue = "PT1S")
+    @ConfigProperty(name = "company-agents.outbox.poll-interval", defaultValue = DEFAULT_POLL_INTERVAL)
     Duration pollInterval;
 
     /** How long a wake-up waits before draining, to publish a busy moment's commits in one batch. */
-    @ConfigProperty(name = "company-agents.outbox.linger", defaultValue = "PT0.025S")
+    @ConfigProperty(name = "company-agents.outbox.linger", defaultValue = DEFAULT_LINGER)
     Duration linger;
 
     @ConfigProperty(name = "company-agents.outbox.retention", defaultValue = "PT1H")
@@ -159,14 +161,7 @@ public class OutboxRelay {
     }
 
     private CompletableFuture<Void> send(Row row) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(row.getString("topic"))
-                .withKey(row.getUUID("company_id").toString())
-                .withHeaders(headers)
-                .build();
-        return KafkaSend.acknowledged(emitter, row.getString("payload"), metadata);
+        return KafkaSend.cloudEvent(emitter, row.getString("topic"), row.getUUID("company_id").toString(), row.getString("payload"));
     }
 
     private void pruneSent() {
