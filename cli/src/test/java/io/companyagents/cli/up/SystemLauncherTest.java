@@ -84,6 +84,8 @@ class SystemLauncherTest {
         for (String s : List.of("agents", "tasks", "ledger", "audit", "secrets")) {
             assertEquals(system.serviceUrl(s), gatewayEnv.get("COMPANY_AGENTS_SERVICES_" + s.toUpperCase() + "_URL"));
         }
+        assertEquals(Integer.toString(SystemLauncher.serviceEventLoops(Runtime.getRuntime().availableProcessors())),
+                gatewayEnv.get("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE"), "services share the cores: few event loops each");
         Map<String, String> ledgerEnv = env(system.serviceUrl("ledger"));
         assertEquals("ledger-service", ledgerEnv.get("MODULE"));
         assertEquals(pub.toString(), ledgerEnv.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"));
@@ -141,6 +143,15 @@ class SystemLauncherTest {
         assertFalse(Files.exists(instance.resolve("run.json")));
         assertTrue(Ports.isFree(config.gatewayPort()));
         assertFalse(PostgresServer.postmaster(instance.resolve("db")).isPresent(), "postmaster left running");
+    }
+
+    @Test
+    void servicesTakeOneEventLoopPerFourCoresAndAtLeastOne() {
+        assertEquals(1, SystemLauncher.serviceEventLoops(1));
+        assertEquals(1, SystemLauncher.serviceEventLoops(2));
+        assertEquals(1, SystemLauncher.serviceEventLoops(4));
+        assertEquals(2, SystemLauncher.serviceEventLoops(8));
+        assertEquals(4, SystemLauncher.serviceEventLoops(16));
     }
 
     private static Map<String, String> env(String baseUrl) throws Exception {
