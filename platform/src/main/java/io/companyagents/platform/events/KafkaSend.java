@@ -1,10 +1,12 @@
 package io.companyagents.platform.events;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /** Sends one record through an emitter; the answer completes when the broker acknowledged it, or fails. */
@@ -15,8 +17,8 @@ public final class KafkaSend {
 
     /** Sends a structured-mode CloudEvent (JSON body, CloudEvents content type) keyed by {@code key} to {@code topic}. */
     public static CompletableFuture<Void> cloudEvent(Emitter<String> emitter, String topic, String key, String json) {
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
         return acknowledged(emitter, json, OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(topic).withKey(key).withHeaders(headers).build());
     }
