@@ -73,18 +73,30 @@ class ClaimPlanTest {
 
     private void assertReadsReadyIndexHead(String schema, boolean byTeam, boolean byLabels, UUID company, UUID team) {
         String variant = "team=" + byTeam + " labels=" + byLabels;
-        String plan = explainGeneric(schema, ClaimService.claimNextSql(byTeam, byLabels), company, team);
+        assertReadsReadyIndexHead(variant, explainGeneric(schema, ClaimService.claimNextSql(byTeam, byLabels),
+                "uuid, uuid, text[], uuid, uuid, int, uuid, boolean", "'" + company + "', '" + team + "', '{db}', '"
+                        + UUID.randomUUID() + "', '" + UUID.randomUUID() + "', 60, '" + UUID.randomUUID() + "', false"));
+        // a batch of queued claims reads the same head, whatever its size; only the few rows it locked are put in order
+        for (int limit : new int[] {2, 32}) {
+            String plan = explainGeneric(schema, ClaimService.batchCandidatesSql(byTeam, byLabels, limit), "uuid, uuid, text[], uuid[]",
+                    "'" + company + "', '" + team + "', '{db}', '{" + UUID.randomUUID() + "," + UUID.randomUUID() + "}'");
+            assertTrue(plan.startsWith("Sort ") && plan.indexOf("Sort Key") == plan.lastIndexOf("Sort Key"),
+                    variant + " batch of " + limit + ": the locked rows alone are sorted\n" + plan);
+            assertReadsReadyIndexHead(variant + " batch of " + limit, plan.substring(plan.indexOf("Sort Key") + "Sort Key".length()));
+        }
+    }
+
+    private static void assertReadsReadyIndexHead(String variant, String plan) {
         assertTrue(plan.contains("Index Scan using tasks_company_id_priority_id_idx"), variant + ": the claim reads the ready index\n" + plan);
         assertFalse(plan.contains("Sort"), variant + ": nothing is sorted\n" + plan);
         assertFalse(plan.contains("Seq Scan on tasks"), variant + ": no scan of tasks\n" + plan);
     }
 
-    private String explainGeneric(String schema, String claimSql, UUID company, UUID team) {
+    private String explainGeneric(String schema, String claimSql, String types, String values) {
         return db.withConnection(conn -> run(conn, "set search_path = " + schema)
                 .chain(() -> run(conn, "set plan_cache_mode = force_generic_plan"))
-                .chain(() -> run(conn, "prepare claim_plan (uuid, uuid, text[], uuid, uuid, int, uuid, boolean) as " + claimSql))
-                .chain(() -> conn.query("explain execute claim_plan('" + company + "', '" + team + "', '{db}', '"
-                        + UUID.randomUUID() + "', '" + UUID.randomUUID() + "', 60, '" + UUID.randomUUID() + "', false)").execute())
+                .chain(() -> run(conn, "prepare claim_plan (" + types + ") as " + claimSql))
+                .chain(() -> conn.query("explain execute claim_plan(" + values + ")").execute())
                 .map(rows -> {
                     StringBuilder plan = new StringBuilder();
                     for (Row r : rows) {

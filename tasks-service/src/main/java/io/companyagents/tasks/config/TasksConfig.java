@@ -2,6 +2,7 @@ package io.companyagents.tasks.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 import java.time.Duration;
 
@@ -27,4 +28,12 @@ public interface TasksConfig {
      */
     @WithDefault("true")
     boolean relaxedClaimCommit();
+
+    /**
+     * Most claims one batch serves: claims with the same company and filters that arrive while one
+     * is in flight go together, in one transaction, when it ends. 1 claims one at a time.
+     */
+    @WithDefault("32")
+    @WithName("claim-batch-size")
+    int claimBatchSize();
 }

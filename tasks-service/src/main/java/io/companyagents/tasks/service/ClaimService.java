@@ -59,32 +59,225 @@ public class ClaimService {
     public record Claimed(Task task, UUID leaseId, UUID runId) {
     }
 
+    /** Who wants work, and the ids its lease and run will have; taken from the request on its own thread. */
+    record Wanted(UUID agentId, int seconds, UUID leaseId, UUID runId, String actorType, String actorId) {
+    }
+
+    /** What a claim is filtered by: claims with the same filters may go together. Labels are sorted (they match as a set). */
+    record Filter(UUID companyId, UUID teamId, List<String> labels) {
+        String[] labelArray() {
+            return labels == null ? null : labels.toArray(String[]::new);
+        }
+
+        int variant() {
+            return (teamId == null ? 0 : 1) + (labels == null ? 0 : 2);
+        }
+    }
+
+    private volatile RequestCoalescer<Filter, Wanted, Claimed> coalescer;
+
     public Uni<Claimed> claimNext(UUID companyId, TaskApi.ClaimRequest request, Caller caller) {
         UUID agentId = request.agentId();
         authorizeFor(caller, agentId);
         int seconds = request.leaseSeconds() == null ? config.defaultLeaseSeconds() : request.leaseSeconds();
-        String[] labels = request.labels() == null || request.labels().isEmpty() ? null : request.labels().toArray(String[]::new);
-        UUID leaseId = Ids.newId();
-        UUID runId = Ids.newId();
-        String sql = CLAIM_NEXT_SQL[(request.teamId() == null ? 0 : 1) + (labels == null ? 0 : 2)];
+        List<String> labels = request.labels() == null || request.labels().isEmpty() ? null
+                : request.labels().stream().distinct().sorted().toList();
+        Filter filter = new Filter(companyId, request.teamId(), labels);
+        Wanted wanted = new Wanted(agentId, seconds, Ids.newId(), Ids.newId(), caller.actorType().name(), caller.actorId());
+        Uni<Claimed> claim = config.claimBatchSize() > 1 ? coalescer().submit(filter, wanted) : claimOne(filter, wanted);
+        return claim.invoke(metrics::claimed);
+    }
+
+    private RequestCoalescer<Filter, Wanted, Claimed> coalescer() {
+        RequestCoalescer<Filter, Wanted, Claimed> c = coalescer;
+        if (c == null) {
+            synchronized (this) {
+                if (coalescer == null) {
+                    coalescer = new RequestCoalescer<>(config.claimBatchSize(), this::claimBatch);
+                }
+                c = coalescer;
+            }
+        }
+        return c;
+    }
+
+    /** One claim alone: the single statement below, then the events with the commit. */
+    private Uni<Claimed> claimOne(Filter filter, Wanted w) {
         // two round trips: BEGIN with the claim, the events' insert with COMMIT
-        return PipelinedTx.run(pool, tx -> tx.preparedQuery(sql)
-                .execute(Tuple.tuple().addUUID(companyId).addUUID(request.teamId()).addArrayOfString(labels)
-                        .addUUID(agentId).addUUID(leaseId).addInteger(seconds).addUUID(runId)
+        return PipelinedTx.run(pool, tx -> tx.preparedQuery(CLAIM_NEXT_SQL[filter.variant()])
+                .execute(Tuple.tuple().addUUID(filter.companyId()).addUUID(filter.teamId()).addArrayOfString(filter.labelArray())
+                        .addUUID(w.agentId()).addUUID(w.leaseId()).addInteger(w.seconds()).addUUID(w.runId())
                         .addBoolean(config.relaxedClaimCommit()))
                 .map(rows -> {
                     var row = rows.iterator().next();
-                    AgentState agent = new AgentState(agentId, null, null, row.getString("agent_status"),
+                    AgentState agent = new AgentState(w.agentId(), null, null, row.getString("agent_status"),
                             row.getBoolean("agent_stopped"));
-                    checkEligible(agent, agentId);
+                    checkEligible(agent, w.agentId());
                     if (row.getUUID("id") == null) {
                         return PipelinedTx.Ending.of(new Claimed(null, null, null));
                     }
                     Task task = TaskRows.map(row);
-                    return new PipelinedTx.Ending<>(new Claimed(task, leaseId, runId),
-                            outbox.appendAll(tx, leaseAndRunEvents(task, TaskStatus.pending, caller, "claim")));
-                })).invoke(metrics::claimed);
+                    TaskStatus from = TaskStatus.valueOf(row.getString("previous_status"));
+                    return new PipelinedTx.Ending<>(new Claimed(task, w.leaseId(), w.runId()),
+                            outbox.appendAll(tx, leaseAndRunEvents(task, from, w.actorType(), w.actorId(), "claim")));
+                }));
     }
+
+    /**
+     * Claims that queued up behind one in flight, with the same filters, in one transaction: one
+     * statement reads every asking agent's state and locks as many of the best eligible tasks
+     * ({@code FOR UPDATE SKIP LOCKED}); they are handed out here in the order the claims came, each
+     * agent taking the best one it may (a task assigned to an agent goes to that agent alone); one
+     * statement writes the leases and runs; the events go with the commit. A claim left without a
+     * task while more may be eligible runs again on its own; one the locked tasks could not serve
+     * because there are none is answered "nothing eligible".
+     */
+    private Uni<List<Uni<Claimed>>> claimBatch(Filter filter, List<Wanted> batch) {
+        if (batch.size() == 1) {
+            return claimOne(filter, batch.get(0)).invoke(() -> metrics.claimBatch(1)).map(c -> List.of(Uni.createFrom().item(c)));
+        }
+        int limit = Integer.highestOneBit(batch.size() - 1) << 1; // a few statement texts: 2, 4, 8, …
+        UUID[] agents = batch.stream().map(Wanted::agentId).distinct().toArray(UUID[]::new);
+        List<Uni<Claimed>> answers = new java.util.ArrayList<>(batch.size());
+        return PipelinedTx.run(pool, tx -> tx.preparedQuery(batchCandidatesSql(filter.teamId() != null, filter.labels() != null, limit))
+                .execute(Tuple.tuple().addUUID(filter.companyId()).addUUID(filter.teamId()).addArrayOfString(filter.labelArray())
+                        .addArrayOfUUID(agents))
+                .chain(rows -> {
+                    java.util.Map<UUID, AgentState> states = new java.util.HashMap<>();
+                    List<Candidate> candidates = new java.util.ArrayList<>();
+                    for (var row : rows) {
+                        if (states.isEmpty()) {
+                            UUID[] ids = row.getArrayOfUUIDs("agent_ids");
+                            String[] statuses = row.getArrayOfStrings("agent_statuses");
+                            Boolean[] stopped = row.getArrayOfBooleans("agents_stopped");
+                            for (int i = 0; i < ids.length; i++) {
+                                states.put(ids[i], new AgentState(ids[i], null, null, statuses[i], stopped[i]));
+                            }
+                        }
+                        if (row.getUUID("id") != null) {
+                            candidates.add(new Candidate(row.getUUID("id"), TaskStatus.valueOf(row.getString("status")),
+                                    row.getUUID("assignee_agent_id")));
+                        }
+                    }
+                    boolean exhausted = candidates.size() < limit;
+                    List<Wanted> handed = new java.util.ArrayList<>();
+                    List<Candidate> taken = new java.util.ArrayList<>();
+                    for (Wanted w : batch) {
+                        try {
+                            checkEligible(states.get(w.agentId()), w.agentId());
+                        } catch (ApiException refused) {
+                            answers.add(Uni.createFrom().failure(refused));
+                            continue;
+                        }
+                        Candidate best = null;
+                        for (Candidate c : candidates) {
+                            if (c.assignee() == null || c.assignee().equals(w.agentId())) {
+                                best = c;
+                                break;
+                            }
+                        }
+                        if (best != null) {
+                            candidates.remove(best);
+                            handed.add(w);
+                            taken.add(best);
+                            answers.add(null); // filled in from the update below
+                        } else if (exhausted) {
+                            answers.add(Uni.createFrom().item(new Claimed(null, null, null)));
+                        } else {
+                            answers.add(Uni.createFrom().deferred(() -> claimOne(filter, w)));
+                        }
+                    }
+                    if (handed.isEmpty()) {
+                        return Uni.createFrom().item(PipelinedTx.Ending.of(answers));
+                    }
+                    return claimCandidates(tx, filter, handed, taken, answers);
+                })).invoke(() -> metrics.claimBatch(batch.size()));
+    }
+
+    /** A locked candidate of a batch: what handing it out needs. */
+    private record Candidate(UUID id, TaskStatus status, UUID assignee) {
+    }
+
+    private Uni<PipelinedTx.Ending<List<Uni<Claimed>>>> claimCandidates(SqlConnection tx, Filter filter, List<Wanted> handed,
+                                                                        List<Candidate> taken, List<Uni<Claimed>> answers) {
+        int n = handed.size();
+        UUID[] taskIds = new UUID[n];
+        UUID[] agentIds = new UUID[n];
+        UUID[] leaseIds = new UUID[n];
+        UUID[] runIds = new UUID[n];
+        Integer[] seconds = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            Wanted w = handed.get(i);
+            taskIds[i] = taken.get(i).id();
+            agentIds[i] = w.agentId();
+            leaseIds[i] = w.leaseId();
+            runIds[i] = w.runId();
+            seconds[i] = w.seconds();
+        }
+        return tx.preparedQuery(CLAIM_CANDIDATES_SQL)
+                .execute(Tuple.tuple().addArrayOfUUID(taskIds).addArrayOfUUID(agentIds).addArrayOfUUID(leaseIds)
+                        .addArrayOfUUID(runIds).addArrayOfInteger(seconds).addBoolean(config.relaxedClaimCommit())
+                        .addUUID(filter.companyId()))
+                .map(rows -> {
+                    java.util.Map<UUID, Task> claimed = new java.util.HashMap<>();
+                    rows.forEach(row -> claimed.put(row.getUUID("id"), TaskRows.map(row)));
+                    if (claimed.size() != n) {
+                        throw new IllegalStateException("a batch claim locked " + n + " tasks but updated " + claimed.size());
+                    }
+                    List<DomainEvent> events = new java.util.ArrayList<>(3 * n);
+                    int next = 0;
+                    for (int i = 0; i < answers.size(); i++) {
+                        if (answers.get(i) != null) {
+                            continue;
+                        }
+                        Wanted w = handed.get(next);
+                        Candidate c = taken.get(next);
+                        next++;
+                        Task task = claimed.get(c.id());
+                        events.addAll(leaseAndRunEvents(task, c.status(), w.actorType(), w.actorId(), "claim"));
+                        answers.set(i, Uni.createFrom().item(new Claimed(task, w.leaseId(), w.runId())));
+                    }
+                    return new PipelinedTx.Ending<>(answers, outbox.appendAll(tx, events));
+                });
+    }
+
+    /**
+     * A batch's first statement: the asking agents' states (as arrays, one element per agent) and,
+     * if any of them may work, up to {@code limit} of the best eligible tasks, locked, each either
+     * unassigned or assigned to one of them — one row per task, or one row without a task.
+     */
+    public static String batchCandidatesSql(boolean byTeam, boolean byLabels, int limit) {
+        return "with agent as (select x.agent_id, a.status, coalesce(a.over_budget, false) or exists (select 1 from budget_stops b"
+                + "   where b.company_id = $1 and (b.scope_type = 'company' or (b.scope_type = 'agent' and b.scope_id = x.agent_id)"
+                + "   or (b.scope_type = 'team' and b.scope_id = a.team_id))) as stopped"
+                + "   from unnest($4::uuid[]) x(agent_id) left join agents a on a.agent_id = x.agent_id and a.company_id = $1),"
+                + " eligible as (select agent_id from agent where not stopped and (status is null or status in ('active', 'idle'))),"
+                + " candidate as (select id, status, assignee_agent_id, priority from tasks where company_id = $1"
+                + " and status in ('pending', 'needs_revision') and unmet_dependencies = 0"
+                + (byTeam ? " and team_id = $2" : "") + (byLabels ? " and labels && $3" : "")
+                + " and (assignee_agent_id is null or assignee_agent_id = any(array(select agent_id from eligible)))"
+                + " and exists (select 1 from eligible)"
+                + " order by priority, id limit " + limit + " for update skip locked)"
+                + " select ag.agent_ids, ag.agent_statuses, ag.agents_stopped, $2::uuid as team_filter, $3::text[] as label_filter,"
+                + " c.id, c.status, c.assignee_agent_id"
+                + " from (select array_agg(agent_id order by agent_id) as agent_ids, array_agg(status order by agent_id) as agent_statuses,"
+                + "   array_agg(stopped order by agent_id) as agents_stopped from agent) ag"
+                + " left join candidate c on true order by c.priority, c.id";
+    }
+
+    /** A batch's second statement: the tasks it locked handed to their agents, with leases, runs and the claim's relaxed commit. */
+    private static final String CLAIM_CANDIDATES_SQL = "with m as (select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[],"
+            + " $5::int[]) as m(task_id, agent_id, lease_id, run_id, secs)),"
+            + " claimed as (update tasks t set status = 'claimed', lease_epoch = t.lease_epoch + 1, lease_id = m.lease_id,"
+            + " lease_agent_id = m.agent_id, lease_kind = 'work', lease_seconds = m.secs,"
+            + " lease_expires_at = now() + make_interval(secs => m.secs), run_id = m.run_id, worker_agent_id = m.agent_id,"
+            + " ever_claimed = true, version = t.version + 1, updated_at = now()"
+            + " from m where t.id = m.task_id and t.company_id = $7 returning " + TaskRows.COLUMNS + "),"
+            + " lease as (insert into leases (id, company_id, task_id, agent_id, run_id, lease_epoch, kind)"
+            + "   select lease_id, company_id, id, lease_agent_id, run_id, lease_epoch, 'work' from claimed),"
+            + " run as (insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind)"
+            + "   select run_id, company_id, id, lease_agent_id, lease_id, lease_epoch, 'work' from claimed)"
+            + " select case when $6 then set_config('synchronous_commit', 'off', true) end as relaxed, claimed.* from claimed";
 
     /**
      * The whole claim in one statement: the agent's eligibility, the best eligible task picked
@@ -106,7 +299,7 @@ public class ClaimService {
     /** The claim statement for the given filters (public for the plan test). */
     public static String claimNextSql(boolean byTeam, boolean byLabels) {
         return "with agent as (" + TaskRepository.agentSql(4) + "),"
-                + " candidate as (select id from tasks where company_id = $1 and status in ('pending', 'needs_revision')"
+                + " candidate as (select id, status from tasks where company_id = $1 and status in ('pending', 'needs_revision')"
                 + " and unmet_dependencies = 0"
                 + (byTeam ? " and team_id = $2" : "") + (byLabels ? " and labels && $3" : "")
                 + " and (assignee_agent_id is null or assignee_agent_id = $4)"
@@ -116,7 +309,7 @@ public class ClaimService {
                 + " lease_agent_id = $4, lease_kind = 'work', lease_seconds = $6::int,"
                 + " lease_expires_at = now() + make_interval(secs => $6::int), run_id = $7, worker_agent_id = $4,"
                 + " ever_claimed = true, version = t.version + 1, updated_at = now()"
-                + " from candidate where t.id = candidate.id returning " + TaskRows.COLUMNS + "),"
+                + " from candidate where t.id = candidate.id returning " + TaskRows.COLUMNS + ", candidate.status as previous_status),"
                 + " lease as (insert into leases (id, company_id, task_id, agent_id, run_id, lease_epoch, kind)"
                 + "   select $5, company_id, id, $4, $7, lease_epoch, 'work' from claimed),"
                 + " run as (insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind)"
@@ -225,13 +418,11 @@ public class ClaimService {
                         + " insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind) values ($5, $2, $3, $4, $1, $6, $7)")
                 .execute(Tuple.tuple().addUUID(task.leaseId()).addUUID(task.companyId()).addUUID(task.id())
                         .addUUID(task.leaseAgentId()).addUUID(task.runId()).addLong(task.leaseEpoch()).addString(task.leaseKind()))
-                .chain(() -> outbox.appendAll(tx, leaseAndRunEvents(task, from, caller, action)));
+                .chain(() -> outbox.appendAll(tx, leaseAndRunEvents(task, from, caller.actorType().name(), caller.actorId(), action)));
     }
 
     /** lease.granted, run.started and (unless a review claim kept the status) task.status_changed. */
-    private static List<DomainEvent> leaseAndRunEvents(Task task, TaskStatus from, Caller caller, String action) {
-        String actorType = caller.actorType().name();
-        String actorId = caller.actorId();
+    private static List<DomainEvent> leaseAndRunEvents(Task task, TaskStatus from, String actorType, String actorId, String action) {
         var events = new java.util.ArrayList<DomainEvent>(3);
         events.add(new DomainEvent(EventType.LEASE_GRANTED, task.companyId(), actorType, actorId, "lease", task.leaseId().toString(),
                 new EventPayloads.LeaseChanged(task.leaseId(), task.id(), task.leaseAgentId(), task.runId(), task.leaseEpoch(),

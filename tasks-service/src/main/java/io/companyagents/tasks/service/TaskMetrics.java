@@ -17,6 +17,8 @@ import jakarta.inject.Inject;
  * <ul>
  *   <li>{@code company_agents_claims_total{kind="work"|"review"}}: leases handed out (rate = claims/s);</li>
  *   <li>{@code company_agents_claims_empty_total}: claims answered "nothing eligible" (idle workers);</li>
+ *   <li>{@code company_agents_claim_batch}: claims served per claim transaction (summary; more than one
+ *       when claims with the same filters queued behind one in flight);</li>
  *   <li>{@code company_agents_lease_expiries_total}: leases the reaper ended because they expired;</li>
  *   <li>{@code company_agents_lease_reaper_batch}: leases ended per non-empty reaper transaction (summary);</li>
  *   <li>{@code company_agents_tasks_ready}, {@code company_agents_leases_active},
@@ -43,6 +45,7 @@ public class TaskMetrics {
     private Counter emptyClaims;
     private Counter expiries;
     private DistributionSummary reaperBatch;
+    private DistributionSummary claimBatch;
 
     @PostConstruct
     void register() {
@@ -55,6 +58,13 @@ public class TaskMetrics {
         reaperBatch = DistributionSummary.builder("company_agents.lease.reaper.batch")
                 .description("Leases ended per non-empty reaper transaction")
                 .serviceLevelObjectives(1, 10, 50, 100, 200, 500).register(registry);
+        claimBatch = DistributionSummary.builder("company_agents.claim.batch")
+                .description("Claims served per claim transaction").serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry);
+    }
+
+    /** One claim transaction served {@code claims} claims. */
+    public void claimBatch(int claims) {
+        claimBatch.record(claims);
     }
 
     void onStart(@Observes StartupEvent ignored) {
