@@ -359,7 +359,11 @@ class TaskLifecycleApiTest {
             assertEquals("cancelled", f.task(t).get("status"), t);
             assertEquals(null, f.task(t).get("lease"));
         }
+        // the parent's own run, still running when it was cancelled, ends with its lease; so does the grandchild's
+        f.asAdmin().queryParam("taskId", parent).get(f.base() + "/runs").then().body("items[0].status", equalTo("cancelled"));
         f.asAdmin().queryParam("taskId", grandchild).get(f.base() + "/runs").then().body("items[0].status", equalTo("cancelled"));
+        TestKafka.instance().awaitRecords(Topics.TASKS, r -> r.value().contains("io.companyagents.run.finished")
+                && r.value().contains(parentRun) && r.value().contains("\"status\":\"cancelled\""), 1, Duration.ofSeconds(20));
     }
 
     @Test

@@ -70,24 +70,37 @@ public class TaskTransitions {
         String blockedReason = action == TaskAction.block ? ctx.reason() : action == TaskAction.unblock ? null : task.blockedReason();
         String pauseReason = action == TaskAction.pause ? (ctx.reason() == null ? "manual" : ctx.reason())
                 : action == TaskAction.resume ? null : task.pauseReason();
+        boolean endsLease = task.leaseId() != null && !keepLease;
+        String runStatus = action == TaskAction.cancel || action == TaskAction.release ? "cancelled" : "succeeded";
         Tuple params = Tuple.tuple()
                 .addUUID(task.id()).addUUID(task.companyId()).addString(to.name())
                 .addString(remembered == null ? null : remembered.name()).addString(blockedReason).addString(pauseReason)
                 .addBoolean(keepLease).addBoolean(refreshExpiry)
                 .addInteger(ctx.prNumber()).addString(ctx.prUrl()).addString(ctx.branchName())
                 .addString(task.status().name()).addLong(task.leaseEpoch());
-        return tx.preparedQuery("update tasks t set status = $3, remembered_status = $4, blocked_reason = $5, pause_reason = $6,"
-                        + " lease_id = case when $7 then lease_id end, lease_agent_id = case when $7 then lease_agent_id end,"
-                        + " lease_kind = case when $7 then lease_kind end, lease_seconds = case when $7 then lease_seconds end,"
-                        + " run_id = case when $7 then run_id end,"
-                        + " lease_expires_at = case when not $7 then null when $8 then now() + make_interval(secs => lease_seconds)"
-                        + "   else lease_expires_at end,"
-                        + " pr_number = coalesce($9, pr_number), pr_url = coalesce($10, pr_url), branch_name = coalesce($11, branch_name),"
-                        + " version = version + 1, updated_at = now()"
-                        + " where id = $1 and company_id = $2 and status = $12 and lease_epoch = $13"
-                        + (to == TaskStatus.completed ? " and not exists (" + OPEN_CHILD_SQL + ")" : "")
-                        + " returning " + TaskRows.COLUMNS
-                        + ", exists (select 1 from task_dependencies d where d.depends_on_task_id = t.id) as has_dependents")
+        String update = "update tasks t set status = $3, remembered_status = $4, blocked_reason = $5, pause_reason = $6,"
+                + " lease_id = case when $7 then lease_id end, lease_agent_id = case when $7 then lease_agent_id end,"
+                + " lease_kind = case when $7 then lease_kind end, lease_seconds = case when $7 then lease_seconds end,"
+                + " run_id = case when $7 then run_id end,"
+                + " lease_expires_at = case when not $7 then null when $8 then now() + make_interval(secs => lease_seconds)"
+                + "   else lease_expires_at end,"
+                + " pr_number = coalesce($9, pr_number), pr_url = coalesce($10, pr_url), branch_name = coalesce($11, branch_name),"
+                + " version = version + 1, updated_at = now()"
+                + " where id = $1 and company_id = $2 and status = $12 and lease_epoch = $13"
+                + (to == TaskStatus.completed ? " and not exists (" + OPEN_CHILD_SQL + ")" : "")
+                + " returning " + TaskRows.COLUMNS
+                + ", exists (select 1 from task_dependencies d where d.depends_on_task_id = t.id) as has_dependents";
+        if (endsLease) {
+            // the lease, and the run if still running, end in the same statement, only if the task's update was applied
+            update = "with u as (" + update + "),"
+                    + " l as (update leases set ended_at = now(), end_reason = $14 where id = $15 and ended_at is null"
+                    + "   and exists (select 1 from u)),"
+                    + " r as (update runs set status = $16, finished_at = now() where id = $17 and status = 'running'"
+                    + "   and exists (select 1 from u) returning id)"
+                    + " select u.*, exists (select 1 from r) as run_ended from u";
+            params.addString(action.name()).addUUID(task.leaseId()).addString(runStatus).addUUID(task.runId());
+        }
+        return tx.preparedQuery(update)
                 .execute(params)
                 .chain(rows -> {
                     if (rows.size() == 0) {
@@ -101,13 +114,11 @@ public class TaskTransitions {
                     Task updated = TaskRows.map(row);
                     boolean hasDependents = row.getBoolean("has_dependents");
                     events.add(statusChanged(task, updated, action.name(), ctx));
-                    Uni<Void> leaseEnd = task.leaseId() != null && !keepLease
-                            ? endLease(tx, task, action == TaskAction.cancel || action == TaskAction.release ? "cancelled" : "succeeded",
-                            action.name(), ctx, events)
-                            : Uni.createFrom().voidItem();
-                    return leaseEnd
-                            .chain(() -> to == TaskStatus.completed && hasDependents ? releaseDependents(tx, updated, events)
-                                    : Uni.createFrom().voidItem())
+                    if (endsLease) {
+                        leaseEnded(task, runStatus, row.getBoolean("run_ended"), ctx, events);
+                    }
+                    return (to == TaskStatus.completed && hasDependents ? releaseDependents(tx, updated, events)
+                            : Uni.createFrom().voidItem())
                             .chain(() -> action == TaskAction.cancel ? cancelDescendants(tx, updated, ctx, events) : Uni.createFrom().voidItem())
                             .replaceWith(updated);
                 });
@@ -115,20 +126,23 @@ public class TaskTransitions {
 
     /** Ends the task's live lease and, if still running, its run. */
     Uni<Void> endLease(SqlClient tx, Task task, String runStatus, String reason, Context ctx, List<DomainEvent> events) {
-        events.add(new DomainEvent(EventType.LEASE_RELEASED, task.companyId(), ctx.actorType(), ctx.actorId(), "lease",
-                task.leaseId().toString(), new EventPayloads.LeaseChanged(task.leaseId(), task.id(), task.leaseAgentId(),
-                task.runId(), task.leaseEpoch(), task.leaseKind(), task.leaseExpiresAt())));
         return tx.preparedQuery("with l as (update leases set ended_at = now(), end_reason = $2 where id = $1 and ended_at is null)"
                         + " update runs set status = $4, finished_at = now() where id = $3 and status = 'running' returning id")
                 .execute(Tuple.of(task.leaseId(), reason, task.runId(), runStatus))
-                .invoke(rows -> {
-                    if (rows.size() > 0) {
-                        events.add(new DomainEvent(EventType.RUN_FINISHED, task.companyId(), ctx.actorType(), ctx.actorId(),
-                                "run", task.runId().toString(), new EventPayloads.RunFinished(task.runId(), task.id(),
-                                task.leaseAgentId(), task.projectId(), task.teamId(), runStatus, null, null)));
-                    }
-                })
+                .invoke(rows -> leaseEnded(task, runStatus, rows.size() > 0, ctx, events))
                 .replaceWithVoid();
+    }
+
+    /** lease.released, and run.finished if ending the lease ended its run. */
+    private static void leaseEnded(Task task, String runStatus, boolean runEnded, Context ctx, List<DomainEvent> events) {
+        events.add(new DomainEvent(EventType.LEASE_RELEASED, task.companyId(), ctx.actorType(), ctx.actorId(), "lease",
+                task.leaseId().toString(), new EventPayloads.LeaseChanged(task.leaseId(), task.id(), task.leaseAgentId(),
+                task.runId(), task.leaseEpoch(), task.leaseKind(), task.leaseExpiresAt())));
+        if (runEnded) {
+            events.add(new DomainEvent(EventType.RUN_FINISHED, task.companyId(), ctx.actorType(), ctx.actorId(),
+                    "run", task.runId().toString(), new EventPayloads.RunFinished(task.runId(), task.id(),
+                    task.leaseAgentId(), task.projectId(), task.teamId(), runStatus, null, null)));
+        }
     }
 
     /** A completed task counts down its dependents; those left waiting only on it become claimable or unblocked. */
@@ -192,9 +206,13 @@ public class TaskTransitions {
     }
 
     public static DomainEvent statusChanged(Task before, Task after, String action, Context ctx) {
+        return statusChanged(before.status(), after, action, ctx);
+    }
+
+    public static DomainEvent statusChanged(TaskStatus before, Task after, String action, Context ctx) {
         return new DomainEvent(EventType.TASK_STATUS_CHANGED, after.companyId(), ctx.actorType(), ctx.actorId(), "task",
                 after.id().toString(), new EventPayloads.TaskStatusChanged(after.id(), after.identifier(),
-                before.status().name(), after.status().name(), action, ctx.reason(), after.leaseEpoch(), after.attempts(),
+                before.name(), after.status().name(), action, ctx.reason(), after.leaseEpoch(), after.attempts(),
                 after.version()));
     }
 
