@@ -23,10 +23,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,7 +77,12 @@ public class ClaimService {
         }
     }
 
-    private volatile RequestCoalescer<Filter, Wanted, Claimed> coalescer;
+    private RequestCoalescer<Filter, Wanted, Claimed> coalescer;
+
+    @PostConstruct
+    void init() {
+        coalescer = new RequestCoalescer<>(Math.max(1, config.claimBatchSize()), this::claimBatch);
+    }
 
     public Uni<Claimed> claimNext(UUID companyId, TaskApi.ClaimRequest request, Caller caller) {
         UUID agentId = request.agentId();
@@ -84,21 +92,8 @@ public class ClaimService {
                 : request.labels().stream().distinct().sorted().toList();
         Filter filter = new Filter(companyId, request.teamId(), labels);
         Wanted wanted = new Wanted(agentId, seconds, Ids.newId(), Ids.newId(), caller.actorType().name(), caller.actorId());
-        Uni<Claimed> claim = config.claimBatchSize() > 1 ? coalescer().submit(filter, wanted) : claimOne(filter, wanted);
+        Uni<Claimed> claim = config.claimBatchSize() > 1 ? coalescer.submit(filter, wanted) : claimOne(filter, wanted);
         return claim.invoke(metrics::claimed);
-    }
-
-    private RequestCoalescer<Filter, Wanted, Claimed> coalescer() {
-        RequestCoalescer<Filter, Wanted, Claimed> c = coalescer;
-        if (c == null) {
-            synchronized (this) {
-                if (coalescer == null) {
-                    coalescer = new RequestCoalescer<>(config.claimBatchSize(), this::claimBatch);
-                }
-                c = coalescer;
-            }
-        }
-        return c;
     }
 
     /** One claim alone: the single statement below, then the events with the commit. */
@@ -138,13 +133,13 @@ public class ClaimService {
         }
         int limit = Integer.highestOneBit(batch.size() - 1) << 1; // a few statement texts: 2, 4, 8, …
         UUID[] agents = batch.stream().map(Wanted::agentId).distinct().toArray(UUID[]::new);
-        List<Uni<Claimed>> answers = new java.util.ArrayList<>(batch.size());
+        List<Uni<Claimed>> answers = new ArrayList<>(batch.size());
         return PipelinedTx.run(pool, tx -> tx.preparedQuery(batchCandidatesSql(filter.teamId() != null, filter.labels() != null, limit))
                 .execute(Tuple.tuple().addUUID(filter.companyId()).addUUID(filter.teamId()).addArrayOfString(filter.labelArray())
                         .addArrayOfUUID(agents))
                 .chain(rows -> {
-                    java.util.Map<UUID, AgentState> states = new java.util.HashMap<>();
-                    List<Candidate> candidates = new java.util.ArrayList<>();
+                    Map<UUID, AgentState> states = new HashMap<>();
+                    List<Candidate> candidates = new ArrayList<>();
                     for (var row : rows) {
                         if (states.isEmpty()) {
                             UUID[] ids = row.getArrayOfUUIDs("agent_ids");
@@ -160,8 +155,8 @@ public class ClaimService {
                         }
                     }
                     boolean exhausted = candidates.size() < limit;
-                    List<Wanted> handed = new java.util.ArrayList<>();
-                    List<Candidate> taken = new java.util.ArrayList<>();
+                    List<Wanted> handed = new ArrayList<>();
+                    List<Candidate> taken = new ArrayList<>();
                     for (Wanted w : batch) {
                         try {
                             checkEligible(states.get(w.agentId()), w.agentId());
@@ -219,12 +214,12 @@ public class ClaimService {
                         .addArrayOfUUID(runIds).addArrayOfInteger(seconds).addBoolean(config.relaxedClaimCommit())
                         .addUUID(filter.companyId()))
                 .map(rows -> {
-                    java.util.Map<UUID, Task> claimed = new java.util.HashMap<>();
+                    Map<UUID, Task> claimed = new HashMap<>();
                     rows.forEach(row -> claimed.put(row.getUUID("id"), TaskRows.map(row)));
                     if (claimed.size() != n) {
                         throw new IllegalStateException("a batch claim locked " + n + " tasks but updated " + claimed.size());
                     }
-                    List<DomainEvent> events = new java.util.ArrayList<>(3 * n);
+                    List<DomainEvent> events = new ArrayList<>(3 * n);
                     int next = 0;
                     for (int i = 0; i < answers.size(); i++) {
                         if (answers.get(i) != null) {
@@ -423,7 +418,7 @@ public class ClaimService {
 
     /** lease.granted, run.started and (unless a review claim kept the status) task.status_changed. */
     private static List<DomainEvent> leaseAndRunEvents(Task task, TaskStatus from, String actorType, String actorId, String action) {
-        var events = new java.util.ArrayList<DomainEvent>(3);
+        var events = new ArrayList<DomainEvent>(3);
         events.add(new DomainEvent(EventType.LEASE_GRANTED, task.companyId(), actorType, actorId, "lease", task.leaseId().toString(),
                 new EventPayloads.LeaseChanged(task.leaseId(), task.id(), task.leaseAgentId(), task.runId(), task.leaseEpoch(),
                         task.leaseKind(), task.leaseExpiresAt())));

@@ -14,6 +14,7 @@ import io.companyagents.tasks.domain.TaskAction;
 import io.companyagents.tasks.domain.TaskStatus;
 import io.companyagents.tasks.domain.Transition;
 import io.companyagents.tasks.repository.TaskRepository;
+import io.companyagents.tasks.repository.TaskRows;
 import io.companyagents.tasks.rest.TaskApi.ActionRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -86,7 +87,7 @@ public class TaskActions {
                     if (rows.size() == 0) {
                         return PipelinedTx.Ending.<Task>of(null);
                     }
-                    Task started = io.companyagents.tasks.repository.TaskRows.map(rows.iterator().next());
+                    Task started = TaskRows.map(rows.iterator().next());
                     TaskTransitions.Context ctx = new TaskTransitions.Context(ActorType.agent.name(), actorId, body.reason(),
                             body.prNumber(), body.prUrl(), body.branchName());
                     return new PipelinedTx.Ending<>(started, outbox.appendAll(tx,
@@ -98,7 +99,7 @@ public class TaskActions {
             + " pr_number = coalesce($5, pr_number), pr_url = coalesce($6, pr_url), branch_name = coalesce($7, branch_name),"
             + " version = version + 1, updated_at = now()"
             + " where id = $1 and company_id = $2 and status = 'claimed' and lease_agent_id = $3 and lease_epoch = $4"
-            + " and lease_expires_at > now() returning " + io.companyagents.tasks.repository.TaskRows.COLUMNS;
+            + " and lease_expires_at > now() returning " + TaskRows.COLUMNS;
 
     private Uni<PipelinedTx.Ending<Task>> decide(SqlConnection tx, Task task, TaskAction action, ActionRequest body, ActorType type, String role,
                              UUID agentId, AgentState agent, String actorId) {
