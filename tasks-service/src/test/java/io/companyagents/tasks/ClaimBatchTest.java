@@ -101,7 +101,7 @@ class ClaimBatchTest {
                 rest.put(agent, threads.submit(() -> claim(f, agent)));
             }
             Future<Response> refused = threads.submit(() -> claim(f, paused));
-            Thread.sleep(1000); // the queued claims reach the service and wait behind the first
+            awaitWaiting(10); // nine agents and the paused one, queued behind the first
             lock.close();
             answers.put(agents.get(0), first.get());
             for (var e : rest.entrySet()) {
@@ -160,7 +160,7 @@ class ClaimBatchTest {
             lock.awaitWaiters(1);
             Future<Response> own = threads.submit(() -> claim(f, owner));
             Future<Response> oth = threads.submit(() -> claim(f, other));
-            Thread.sleep(1000);
+            awaitWaiting(2);
             lock.close();
             one.get().then().statusCode(200).body("task.id", equalTo(open));
             own.get().then().statusCode(200).body("task.id", equalTo(ownA));
@@ -169,6 +169,12 @@ class ClaimBatchTest {
             threads.shutdownNow();
         }
         claim(f, other).then().statusCode(204);
+    }
+
+    /** Waits until {@code n} claims are queued behind the one in flight. */
+    private static void awaitWaiting(int n) {
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                PrometheusText.parse(MetricsTest.scrape()).sum("company_agents_claims_waiting", Map.of()) >= n);
     }
 
     /** Claim transactions and the claims they served, so far. */

@@ -82,6 +82,7 @@ public class ClaimService {
     @PostConstruct
     void init() {
         coalescer = new RequestCoalescer<>(Math.max(1, config.claimBatchSize()), this::claimBatch);
+        metrics.claimsWaiting(coalescer::waiting);
     }
 
     public Uni<Claimed> claimNext(UUID companyId, TaskApi.ClaimRequest request, Caller caller) {

@@ -60,6 +60,17 @@ public final class RequestCoalescer<K, T, R> {
         });
     }
 
+    /** Requests queued behind a batch in flight, over every key. */
+    public int waiting() {
+        int n = 0;
+        for (Lane lane : lanes.values()) {
+            synchronized (lane) {
+                n += lane.queue.size();
+            }
+        }
+        return n;
+    }
+
     /** Keys with a batch in flight or requests waiting (for tests and gauges). */
     int activeKeys() {
         return lanes.size();

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
  *   <li>{@code company_agents_claims_empty_total}: claims answered "nothing eligible" (idle workers);</li>
  *   <li>{@code company_agents_claim_batch}: claims served per claim transaction (summary; more than one
  *       when claims with the same filters queued behind one in flight);</li>
+ *   <li>{@code company_agents_claims_waiting}: claims queued behind a claim transaction in flight;</li>
  *   <li>{@code company_agents_lease_expiries_total}: leases the reaper ended because they expired;</li>
  *   <li>{@code company_agents_lease_reaper_batch}: leases ended per non-empty reaper transaction (summary);</li>
  *   <li>{@code company_agents_tasks_ready}, {@code company_agents_leases_active},
@@ -60,6 +61,12 @@ public class TaskMetrics {
                 .serviceLevelObjectives(1, 10, 50, 100, 200, 500).register(registry);
         claimBatch = DistributionSummary.builder("company_agents.claim.batch")
                 .description("Claims served per claim transaction").serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry);
+    }
+
+    /** Claims queued behind a claim transaction in flight, as {@code waiting} says. */
+    public void claimsWaiting(java.util.function.IntSupplier waiting) {
+        io.micrometer.core.instrument.Gauge.builder("company_agents.claims.waiting", waiting, w -> w.getAsInt())
+                .description("Claims queued behind a claim transaction in flight").strongReference(true).register(registry);
     }
 
     /** One claim transaction served {@code claims} claims. */
