@@ -2,6 +2,7 @@ package io.companyagents.tasks;
 
 import io.companyagents.platform.testing.RuntimeTestResource;
 import io.companyagents.tasks.service.ClaimService;
+import io.companyagents.tasks.service.TaskActions;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -52,6 +53,31 @@ class ClaimPlanTest {
             assertReadsReadyIndexHead(schema, false, true, company, team);
             assertReadsReadyIndexHead(schema, true, true, company, team);
         });
+    }
+
+    @Test
+    void aHoldersStartAndHeartbeatFindTheTaskByKeyNotByLeaseExpiry() {
+        // statistics taken while no task held a lease (a fresh queue, or one between bursts) make the lease-expiry
+        // index look empty to the planner; under load it holds the live leases and every entry claims and
+        // finishes left behind since the last vacuum
+        UUID company = UUID.randomUUID();
+        withScratchTasks("holder_plan", "select gen_random_uuid(), '" + company + "', g, 'H-' || g, 't', 'pending', 'none',"
+                + " g % 4, null::uuid, '{}'::text[] from generate_series(1, 20000) g", schema -> {
+            db.query("update " + schema + ".tasks set status = 'claimed', lease_id = gen_random_uuid(), lease_agent_id = gen_random_uuid(),"
+                    + " lease_epoch = 1, lease_kind = 'work', lease_seconds = 60, lease_expires_at = now() + interval '60 seconds'"
+                    + " where number <= 32").execute().await().indefinitely();
+            String start = explainGeneric(schema, TaskActions.startAsHolderSql(), "uuid, uuid, uuid, bigint, int, text, text",
+                    "'" + UUID.randomUUID() + "', '" + company + "', '" + UUID.randomUUID() + "', 1, null, null, null");
+            assertTrue(indexCondition(start).contains("(id = $1)"), "the start finds its task by its id\n" + start);
+            String heartbeat = explainGeneric(schema, ClaimService.heartbeatSql(), "uuid, uuid, bigint, uuid",
+                    "'" + company + "', '" + UUID.randomUUID() + "', 1, null");
+            assertTrue(indexCondition(heartbeat).contains("(lease_id = $2)"), "the heartbeat finds its task by its lease\n" + heartbeat);
+        });
+    }
+
+    /** The plan's index condition(s), empty if it reads no index. */
+    private static String indexCondition(String plan) {
+        return plan.lines().filter(l -> l.trim().startsWith("Index Cond:")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** Copies the claim's tables into a scratch schema holding only the given tasks, analysed, for the check. */

@@ -362,13 +362,21 @@ public class ClaimService {
                 }))).invoke(metrics::claimed);
     }
 
+    /** Finds the task by its lease; liveness is tested so no index answers it (see {@link TaskActions#startAsHolderSql()}). */
+    private static final String HEARTBEAT_SQL = "update tasks set lease_expires_at = now() + make_interval(secs => lease_seconds)"
+            + " where company_id = $1 and lease_id = $2 and lease_epoch = $3 and (lease_expires_at > now()) is true"
+            + " and status <> 'paused' and ($4::uuid is null or lease_agent_id = $4)"
+            + " returning lease_expires_at, run_id";
+
+    /** The heartbeat statement (for plan checks). */
+    public static String heartbeatSql() {
+        return HEARTBEAT_SQL;
+    }
+
     /** Extends a live lease; a stale token, an expired lease or a paused task is refused and nothing changes. */
     public Uni<OffsetDateTime> heartbeat(UUID companyId, UUID leaseId, long leaseEpoch, String progress, Caller caller) {
         UUID agentId = caller.actorType() == ActorType.agent ? UUID.fromString(caller.actorId()) : null;
-        return pool.withTransaction(tx -> tx.preparedQuery("update tasks set lease_expires_at = now() + make_interval(secs => lease_seconds)"
-                        + " where company_id = $1 and lease_id = $2 and lease_epoch = $3 and lease_expires_at > now()"
-                        + " and status <> 'paused' and ($4::uuid is null or lease_agent_id = $4)"
-                        + " returning lease_expires_at, run_id")
+        return pool.withTransaction(tx -> tx.preparedQuery(HEARTBEAT_SQL)
                 .execute(Tuple.of(companyId, leaseId, leaseEpoch, agentId))
                 .chain(rows -> {
                     if (rows.size() == 1) {

@@ -95,11 +95,22 @@ public class TaskActions {
                 }));
     }
 
+    /**
+     * The lease's liveness is tested as {@code (…) is true}, which no index can answer: a bare
+     * {@code lease_expires_at > now()} let the generic plan walk the lease-expiry index (the live
+     * leases and every dead entry churn has left there) and filter by id — 150 buffers a start
+     * under load instead of the primary key's few.
+     */
     private static final String START_AS_HOLDER_SQL = "update tasks t set status = 'in_progress',"
             + " pr_number = coalesce($5, pr_number), pr_url = coalesce($6, pr_url), branch_name = coalesce($7, branch_name),"
             + " version = version + 1, updated_at = now()"
             + " where id = $1 and company_id = $2 and status = 'claimed' and lease_agent_id = $3 and lease_epoch = $4"
-            + " and lease_expires_at > now() returning " + TaskRows.COLUMNS;
+            + " and (lease_expires_at > now()) is true returning " + TaskRows.COLUMNS;
+
+    /** The holder's start statement (for plan checks). */
+    public static String startAsHolderSql() {
+        return START_AS_HOLDER_SQL;
+    }
 
     private Uni<PipelinedTx.Ending<Task>> decide(SqlConnection tx, Task task, TaskAction action, ActionRequest body, ActorType type, String role,
                              UUID agentId, AgentState agent, String actorId) {
