@@ -95,6 +95,7 @@ public final class PostgresServer implements AutoCloseable {
                     // zonky starts postgres with -F (fsync off): fine for tests, not for data kept between runs
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("shared_buffers", sharedBuffers())
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -112,6 +113,30 @@ public final class PostgresServer implements AutoCloseable {
                     "Cannot create database " + DATABASE + " in the embedded PostgreSQL: " + e.getMessage(), e);
         }
         return server;
+    }
+
+    /**
+     * The embedded server's buffer cache: {@value #SHARED_BUFFERS_ENV} if set, else a sixteenth of
+     * the machine's memory between 128 MB (Postgres's own default) and 1 GB. The default's 128 MB
+     * is smaller than the hot path's working set once a few hundred thousand audit events and
+     * tasks exist: backends then evict dirty pages themselves, a write each, inside statements.
+     */
+    static String sharedBuffers() {
+        String env = System.getenv(SHARED_BUFFERS_ENV);
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        long physical = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        return sharedBuffersFor(physical);
+    }
+
+    static final String SHARED_BUFFERS_ENV = "COMPANY_AGENTS_PG_SHARED_BUFFERS";
+
+    /** A sixteenth of {@code physicalBytes}, in whole MB, at least 128 MB and at most 1 GB. */
+    static String sharedBuffersFor(long physicalBytes) {
+        long mb = Math.max(128, Math.min(1024, physicalBytes / 16 / (1024 * 1024)));
+        return mb + "MB";
     }
 
     private void createDatabaseIfAbsent() throws SQLException {
