@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /** The key format ({@code ca_<kind>_<48 hex chars>}, 192 random bits) and its stored hash. */
 public final class ApiKeys {
@@ -35,8 +36,10 @@ public final class ApiKeys {
         return key.substring(0, Math.min(key.length(), Math.max(end, PREFIX_LENGTH)));
     }
 
+    private static final Pattern KEY_SHAPE = Pattern.compile("ca_(admin|board|agent)_[0-9a-f]{48}");
+
     /** A cheap shape check so garbage never reaches the database. */
     public static boolean looksLikeKey(String key) {
-        return key != null && key.length() <= 100 && key.matches("ca_(admin|board|agent)_[0-9a-f]{48}");
+        return key != null && key.length() <= 100 && KEY_SHAPE.matcher(key).matches();
     }
 }

@@ -63,20 +63,17 @@ public final class AccessPolicy {
             return Optional.of(new Refusal(403, "forbidden", "a viewer key is read-only"));
         }
         if ("agent".equals(who.actorType())) {
-            if (rest != null && read && AGENT_HIDDEN_READS.stream().anyMatch(p -> p.matcher(finalRest(path)).matches())) {
+            String companyRest = rest;
+            if (rest != null && read && AGENT_HIDDEN_READS.stream().anyMatch(p -> p.matcher(companyRest).matches())) {
                 return Optional.of(new Refusal(403, "forbidden", "an agent key may not list keys"));
             }
-            if (!read && (rest == null || AGENT_WRITES.stream().noneMatch(p -> p.matcher(finalRest(path)).matches()))) {
+            if (!read && (rest == null || AGENT_WRITES.stream().noneMatch(p -> p.matcher(companyRest).matches()))) {
                 return Optional.of(new Refusal(403, "forbidden", "an agent key may not do this"));
             }
         }
         return Optional.empty();
     }
 
-    private static String finalRest(String path) {
-        var m = COMPANY_PATH.matcher(path);
-        return m.matches() && m.group(2) != null ? m.group(2) : "";
-    }
 
     private static UUID parse(String s) {
         try {
