@@ -45,8 +45,9 @@ final class AgentLoad implements AutoCloseable {
     }
 
     /** Latencies per call and counts, recorded for cycles that start after the warm-up and end before the end. */
+    /** The figures; {@code dryAtNanos} is when an agent first found nothing left to claim (0 if none did). */
     record Results(Histogram claim, Histogram start, Histogram finish, AtomicLong cycles, AtomicLong errors,
-            AtomicReference<String> firstError) {
+            AtomicReference<String> firstError, AtomicLong dryAtNanos) {
     }
 
     private final Vertx vertx;
@@ -86,6 +87,7 @@ final class AgentLoad implements AutoCloseable {
                 r.errors().incrementAndGet();
                 r.firstError().compareAndSet(null, ar.cause().getMessage());
             } else if (!ar.result()) {
+                r.dryAtNanos().compareAndSet(0, System.nanoTime());
                 finished.complete(); // nothing left to claim
                 return;
             }

@@ -107,7 +107,11 @@ public class TaskCycleBenchmark implements Callable<Integer> {
                     Thread.sleep(Math.max(0, (warmEnd - System.nanoTime()) / 1_000_000));
                     cpu.put("before", meter.snapshot());
                     db.ifPresent(d -> counts.put("before", d.snapshot()));
-                    Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+                    try {
+                        Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+                    } catch (InterruptedException e) {
+                        // the pool ran dry: the window ends now
+                    }
                     cpu.put("after", meter.snapshot());
                     db.ifPresent(d -> counts.put("after", d.snapshot()));
                 } catch (InterruptedException e) {
@@ -117,18 +121,28 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             sampler.setDaemon(true);
             sampler.start();
             AgentLoad.Results results = new AgentLoad.Results(claim, start, finish, cycles, errors,
-                    new java.util.concurrent.atomic.AtomicReference<>());
+                    new java.util.concurrent.atomic.AtomicReference<>(), new AtomicLong());
             try (AgentLoad load = new AgentLoad(url, base, agents)) {
                 load.run(agentKeys, agentIds, warmEnd, end, results);
             }
             if (results.firstError().get() != null) {
                 System.err.println("first error: " + results.firstError().get());
             }
-            double rate = cycles.get() / (double) seconds;
-            System.out.printf("agents=%d  cycles=%d in %ds  => %.0f cycles/s  (errors %d)%n", agents, cycles.get(), seconds, rate, errors.get());
+            long dryAt = results.dryAtNanos().get();
+            boolean ranDry = dryAt != 0 && dryAt < end;
+            // a pool that ran dry ends the work early: the rate is over the part of the window that had work
+            double worked = ranDry ? Math.max(0, dryAt - warmEnd) / 1e9 : seconds;
+            double rate = worked > 0 ? cycles.get() / worked : 0;
+            System.out.printf("agents=%d  cycles=%d in %.0fs  => %.0f cycles/s  (errors %d)%n", agents, cycles.get(), worked, rate, errors.get());
             print("claim ", claim);
             print("start ", start);
             print("finish", finish);
+            if (ranDry) {
+                System.out.printf("note: the task pool ran dry %.0f s %s the measured window, which ends there;"
+                                + " raise --tasks (the warm-up's cycles and the window's) for a full window%n",
+                        Math.abs(dryAt - warmEnd) / 1e9, dryAt < warmEnd ? "before" : "into");
+                sampler.interrupt();
+            }
             sampler.join(30_000);
             if (cpu.containsKey("after")) {
                 CpuMeter.print(cpu.get("before"), cpu.get("after"), cycles.get(), "cycle");
@@ -137,9 +151,6 @@ public class TaskCycleBenchmark implements Callable<Integer> {
                 DbMeter.print(counts.get("before"), counts.get("after"), cycles.get(), "cycle");
             }
             db.ifPresent(DbMeter::close);
-            if (cycles.get() + 50 >= tasks) {
-                System.out.println("note: the task pool ran low; raise --tasks for a longer steady state");
-            }
             return errors.get() == 0 ? 0 : 1;
         } finally {
             pool.shutdownNow();
