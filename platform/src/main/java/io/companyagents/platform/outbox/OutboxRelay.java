@@ -129,13 +129,34 @@ public class OutboxRelay {
      * the relay already allows (consumers are idempotent), so no relay drain waits for a WAL flush.
      */
     Uni<Integer> drainOnce() {
-        return pool.withTransaction(this::publishBatch);
+        return pool.withTransaction(conn -> conn.query(PLAN_SETTINGS_SQL).execute().chain(() -> publishBatch(conn)));
+    }
+
+    /**
+     * The outbox is a queue: vacuum often finds it empty, and a plan made then (the services plan
+     * each statement once, generically) scans the table and sorts it — under load, every batch
+     * read and delete then walked every row and dead row since the last vacuum (400–850 buffers a
+     * statement). The relay's statements read the indexes whatever the statistics say.
+     */
+    static final String PLAN_SETTINGS_SQL = "set local enable_seqscan = off";
+
+    /** The relay's batch read and its delete, for plan checks. */
+    public static List<String> statements() {
+        return List.of(LOCK_AND_READ_SQL, DELETE_SQL);
+    }
+
+    /** The setting the relay's transaction plans its statements under, for plan checks. */
+    public static String planSettings() {
+        return PLAN_SETTINGS_SQL;
     }
 
     private static final String LOCK_AND_READ_SQL = "with relay as (select pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox')) as locked,"
             + " set_config('synchronous_commit', 'off', true) as relaxed)"
             + " select id, topic, company_id, event_type, payload, created_at from outbox, relay"
             + " where relay.locked and sent_at is null order by id limit $1";
+
+    private static final String DELETE_SQL = "delete from outbox where id = any($1)";
+    private static final String MARK_SENT_SQL = "update outbox set sent_at = now() where id = any($1)";
 
     private Uni<Integer> publishBatch(SqlConnection conn) {
         return conn.preparedQuery(LOCK_AND_READ_SQL)
@@ -152,8 +173,7 @@ public class OutboxRelay {
                     }
                     return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
                             .ifNoItem().after(Duration.ofSeconds(30)).fail()
-                            .chain(() -> conn.preparedQuery(retention.isZero() ? "delete from outbox where id = any($1)"
-                                    : "update outbox set sent_at = now() where id = any($1)")
+                            .chain(() -> conn.preparedQuery(retention.isZero() ? DELETE_SQL : MARK_SENT_SQL)
                                     .execute(Tuple.of(ids.toArray(Long[]::new))))
                             .invoke(() -> metrics.published(rows))
                             .replaceWith(ids.size());
