@@ -74,7 +74,6 @@ public final class AccessPolicy {
         return Optional.empty();
     }
 
-
     private static UUID parse(String s) {
         try {
             return UUID.fromString(s);

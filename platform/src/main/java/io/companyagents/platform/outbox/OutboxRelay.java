@@ -134,9 +134,10 @@ public class OutboxRelay {
 
     /**
      * The outbox is a queue: vacuum often finds it empty, and a plan made then (the services plan
-     * each statement once, generically) scans the table and sorts it — under load, every batch
-     * read and delete then walked every row and dead row since the last vacuum (400–850 buffers a
-     * statement). The relay's statements read the indexes whatever the statistics say.
+     * each statement once, generically) scans the table and sorts it. Under load the table holds
+     * every row deleted since the last vacuum (thousands of pages around a few hundred live rows),
+     * so such a plan would read all of them for every batch. The relay's statements read the
+     * indexes whatever the statistics say.
      */
     static final String PLAN_SETTINGS_SQL = "set local enable_seqscan = off";
 
