@@ -63,6 +63,59 @@ class BudgetApiTest {
     }
 
     @Test
+    void runsFinishedTogetherCountTowardsEveryBudgetCoveringThemAndCrossEachLevelOnce() throws Exception {
+        LedgerFixtures f = new LedgerFixtures();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID firstTeam = UUID.randomUUID();
+        UUID secondTeam = UUID.randomUUID();
+        f.agentsInTeams(Map.of(first, firstTeam, second, secondTeam));
+        String agentBudget = f.putBudget("agent", first, Map.of("limitMicros", 6_000, "window", "lifetime", "warnPercent", 50))
+                .then().statusCode(201).extract().path("id");
+        String teamBudget = f.putBudget("team", secondTeam, Map.of("limitMicros", 1_000_000, "window", "lifetime"))
+                .then().statusCode(201).extract().path("id");
+        String companyBudget = f.putBudget("company", f.company, Map.of("limitMicros", 12_000, "window", "lifetime"))
+                .then().statusCode(201).extract().path("id");
+        // eight runs of 2,000 each, the agents taking turns, on the topic at once (so consumed as one batch, or a few)
+        UUID task = UUID.randomUUID();
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            runs.add(CostEntryApiTest.runFinished(io.companyagents.platform.id.Ids.newId(), f.company, i % 2 == 0 ? first : second,
+                    UUID.randomUUID(), task, "claude-sonnet-4", 2_000L));
+        }
+        TestKafka.instance().sendAll(Topics.TASKS, f.company.toString(), runs);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> f.asOwner().get(f.base() + "/cost-entries?taskId=" + task)
+                .then().extract().<List<?>>path("items").size() == 8);
+        f.asOwner().get(f.base() + "/cost-entries?taskId=" + task).then()
+                .body("items.agentId", equalTo(List.of(first, second, first, second, first, second, first, second).stream()
+                        .map(UUID::toString).toList()))
+                .body("items.teamId", equalTo(List.of(firstTeam, secondTeam, firstTeam, secondTeam, firstTeam, secondTeam,
+                        firstTeam, secondTeam).stream().map(UUID::toString).toList()));
+        // the agent's budget warned at 4,000 (after its second run) and was exceeded at 6,000 (its third)
+        f.asOwner().get(f.base() + "/budgets/agent/" + first).then().body("spentMicros", equalTo(8_000))
+                .body("state", equalTo("exceeded"));
+        f.asOwner().get(f.base() + "/budgets/team/" + secondTeam).then().body("spentMicros", equalTo(8_000))
+                .body("state", equalTo("ok"));
+        // the company's warned at 80 % (10,000, the fifth run) and was exceeded at 12,000 (the sixth)
+        f.asOwner().get(f.base() + "/budgets/company/" + f.company).then().body("spentMicros", equalTo(16_000))
+                .body("state", equalTo("exceeded"));
+        for (String budget : List.of(agentBudget, companyBudget)) {
+            TestKafka.instance().awaitRecords(Topics.LEDGER, LedgerFixtures.event("budget.exceeded", budget), 1, Duration.ofSeconds(30));
+            assertEquals(1, LedgerFixtures.recordsWithin(Topics.LEDGER, LedgerFixtures.event("budget.warning", budget),
+                    Duration.ofSeconds(2)).size(), "one budget.warning for " + budget);
+            assertEquals(1, LedgerFixtures.recordsWithin(Topics.LEDGER, LedgerFixtures.event("budget.exceeded", budget),
+                    Duration.ofSeconds(2)).size(), "one budget.exceeded for " + budget);
+            assertEquals(1, LedgerFixtures.count("select count(*) from ledger.budget_incidents where budget_id = ?",
+                    UUID.fromString(budget)));
+        }
+        assertEquals(0, LedgerFixtures.recordsWithin(Topics.LEDGER, r -> r.value().contains(teamBudget)
+                && !LedgerFixtures.event("budget.set", teamBudget).test(r), Duration.ofSeconds(2)).size());
+        assertEquals(8, LedgerFixtures.recordsWithin(Topics.LEDGER, r -> r.value().contains("\"type\":\"io.companyagents.cost.recorded\"")
+                && r.value().contains(task.toString()), Duration.ofSeconds(2)).size());
+    }
+
+    @Test
     void twoEntriesCrossingTheLimitAtOnceEmitExactlyOneBudgetExceeded() throws Exception {
         LedgerFixtures f = new LedgerFixtures();
         UUID agent = UUID.randomUUID();

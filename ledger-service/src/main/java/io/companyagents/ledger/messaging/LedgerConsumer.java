@@ -63,8 +63,12 @@ public class LedgerConsumer {
     @Inject
     ObjectMapper mapper;
 
-    /** An event this consumer applies: its envelope and the work it implies. */
-    private record Applicable(UUID id, String describe, java.util.function.Function<SqlConnection, Uni<Void>> effect) {
+    /**
+     * An event this consumer applies: its envelope and the work it implies; for a run's usage,
+     * also the usage, so that consecutive runs of a batch are recorded together.
+     */
+    private record Applicable(UUID id, String describe, java.util.function.Function<SqlConnection, Uni<Void>> effect,
+                              CostService.RunUsage usage) {
     }
 
     @Inject
@@ -110,17 +114,30 @@ public class LedgerConsumer {
                 }));
     }
 
+    /** Applies the batch in order; runs' usages between two agent events are recorded together. */
     private Uni<Void> applyAll(List<Work> work) {
         List<UUID> ids = work.stream().map(w -> w.applicable().id()).toList();
         return pool.withTransaction(tx -> inbox.firstDeliveries(tx, CONSUMER, ids).chain(fresh -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
+            List<CostService.RunUsage> usages = new ArrayList<>();
             for (Work w : work) {
-                if (fresh.remove(w.applicable().id())) {
-                    chain = chain.chain(() -> w.applicable().effect().apply(tx));
+                Applicable a = w.applicable();
+                if (!fresh.remove(a.id())) {
+                    continue;
                 }
+                if (a.usage() != null) {
+                    usages.add(a.usage());
+                    continue;
+                }
+                chain = chain.chain(recordTogether(tx, usages)).chain(() -> a.effect().apply(tx));
+                usages = new ArrayList<>();
             }
-            return chain;
+            return chain.chain(recordTogether(tx, usages));
         }));
+    }
+
+    private java.util.function.Supplier<Uni<? extends Void>> recordTogether(SqlConnection tx, List<CostService.RunUsage> usages) {
+        return () -> usages.isEmpty() ? Uni.createFrom().voidItem() : costs.recordRunUsages(tx, usages);
     }
 
     private Uni<Void> oneByOne(List<Work> work) {
@@ -170,7 +187,7 @@ public class LedgerConsumer {
             if (a.id() == null) {
                 throw new PoisonEventException(type + " without an agent id");
             }
-            return new Applicable(id, type, tx -> agents.upsert(tx, company, a.id(), a.teamId(), a.version()));
+            return new Applicable(id, type, tx -> agents.upsert(tx, company, a.id(), a.teamId(), a.version()), null);
         }
         EventPayloads.RunFinished run = read(data, EventPayloads.RunFinished.class, type);
         EventPayloads.Usage u = run.usage();
@@ -189,7 +206,8 @@ public class LedgerConsumer {
         }
         String actorType = event.path("actortype").asText("system");
         String actorId = event.path("actorid").asText("tasks-service");
-        return new Applicable(id, type, tx -> costs.recordRunUsage(tx, company, id, time, actorType, actorId, run));
+        CostService.RunUsage usage = new CostService.RunUsage(id, company, time, actorType, actorId, run);
+        return new Applicable(id, type, tx -> costs.recordRunUsages(tx, List.of(usage)), usage);
     }
 
     private <T> T read(JsonNode data, Class<T> type, String eventType) {

@@ -7,6 +7,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -41,6 +44,27 @@ public class AgentProjection {
                         throw ApiException.notFound("agent " + agentId);
                     }
                     return r.getUUID("team_id");
+                });
+    }
+
+    /**
+     * The teams of the given agents now, for entries of company {@code companyId}: an agent the
+     * ledger has not heard of yet is absent from the answer; one known to belong to another
+     * company is not found.
+     */
+    public Uni<Map<UUID, UUID>> teamsOf(SqlClient client, UUID companyId, Collection<UUID> agentIds) {
+        return client.preparedQuery("select agent_id, company_id, team_id from agents where agent_id = any($1)")
+                .execute(Tuple.of(agentIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, UUID> teams = new HashMap<>();
+                    for (Row r : rows) {
+                        UUID agent = r.getUUID("agent_id");
+                        if (!companyId.equals(r.getUUID("company_id"))) {
+                            throw ApiException.notFound("agent " + agent);
+                        }
+                        teams.put(agent, r.getUUID("team_id"));
+                    }
+                    return teams;
                 });
     }
 }

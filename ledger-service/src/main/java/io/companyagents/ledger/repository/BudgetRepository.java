@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -46,10 +47,18 @@ public class BudgetRepository {
                 .execute(Tuple.of(companyId.toString())).replaceWithVoid();
     }
 
-    /** Locks the budgets covering an entry, in id order (so two entries never deadlock). */
-    public Uni<List<Budget>> lockCovering(SqlClient tx, UUID companyId, UUID agentId, UUID teamId, UUID projectId) {
-        return tx.preparedQuery("select " + COLUMNS + " from budgets where " + COVERING + " order by id for update")
-                .execute(Tuple.tuple().addUUID(companyId).addUUID(agentId).addUUID(teamId).addUUID(projectId))
+    /**
+     * Locks, in id order, the budgets that entries of company {@code companyId} by any of these
+     * agents, teams and projects count towards (the company's own budget included).
+     */
+    public Uni<List<Budget>> lockCoveringAny(SqlClient tx, UUID companyId, Collection<UUID> agentIds,
+                                             Collection<UUID> teamIds, Collection<UUID> projectIds) {
+        return tx.preparedQuery("select " + COLUMNS + " from budgets where company_id = $1 and ((scope_type = 'company'"
+                        + " and scope_id = $1) or (scope_type = 'agent' and scope_id = any($2))"
+                        + " or (scope_type = 'team' and scope_id = any($3)) or (scope_type = 'project' and scope_id = any($4)))"
+                        + " order by id for update")
+                .execute(Tuple.tuple().addUUID(companyId).addArrayOfUUID(agentIds.toArray(UUID[]::new))
+                        .addArrayOfUUID(teamIds.toArray(UUID[]::new)).addArrayOfUUID(projectIds.toArray(UUID[]::new)))
                 .map(BudgetRepository::all);
     }
 

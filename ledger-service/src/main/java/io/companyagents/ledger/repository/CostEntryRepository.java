@@ -13,8 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 
 /** Cost entries: append, list, and the sums summaries and budgets are made of. */
@@ -48,21 +49,60 @@ public class CostEntryRepository {
     }
 
     /**
-     * Inserts the entry; answers it as stored, or empty when an entry with its id exists
-     * already (the id of an entry made from an event is that event's id).
+     * Inserts the entries in one statement; answers, in the order given, those stored (an entry
+     * whose id exists already is skipped: the id of an entry made from an event is that event's id).
      */
-    public Uni<Optional<CostEntry>> insert(SqlClient tx, CostEntry e, String recordedBy) {
-        return tx.preparedQuery("insert into cost_entries (id, company_id, agent_id, team_id, task_id, run_id, project_id,"
-                        + " provider, model, input_tokens, output_tokens, cached_input_tokens, cost_micros, cost_source, source,"
-                        + " occurred_at, recorded_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-                        + " $16, $17) on conflict (id) do nothing returning " + COLUMNS)
-                .execute(Tuple.tuple().addUUID(e.id()).addUUID(e.companyId()).addUUID(e.agentId()).addUUID(e.teamId())
-                        .addUUID(e.taskId()).addUUID(e.runId()).addUUID(e.projectId()).addString(e.provider())
-                        .addString(e.model()).addLong(e.inputTokens()).addLong(e.outputTokens())
-                        .addLong(e.cachedInputTokens()).addLong(e.costMicros()).addString(e.costSource())
-                        .addString(e.source()).addOffsetDateTime(e.occurredAt()).addString(recordedBy))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+    public Uni<List<CostEntry>> insertAll(SqlClient tx, List<CostEntry> drafts, List<String> recordedBy) {
+        int n = drafts.size();
+        UUID[] ids = new UUID[n], companies = new UUID[n], agents = new UUID[n], teams = new UUID[n], tasks = new UUID[n],
+                runs = new UUID[n], projects = new UUID[n];
+        String[] providers = new String[n], models = new String[n], costSources = new String[n], sources = new String[n];
+        Long[] in = new Long[n], out = new Long[n], cached = new Long[n], cost = new Long[n];
+        OffsetDateTime[] occurred = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            CostEntry e = drafts.get(i);
+            ids[i] = e.id();
+            companies[i] = e.companyId();
+            agents[i] = e.agentId();
+            teams[i] = e.teamId();
+            tasks[i] = e.taskId();
+            runs[i] = e.runId();
+            projects[i] = e.projectId();
+            providers[i] = e.provider();
+            models[i] = e.model();
+            in[i] = e.inputTokens();
+            out[i] = e.outputTokens();
+            cached[i] = e.cachedInputTokens();
+            cost[i] = e.costMicros();
+            costSources[i] = e.costSource();
+            sources[i] = e.source();
+            occurred[i] = e.occurredAt();
+        }
+        return tx.preparedQuery(INSERT_ALL_SQL)
+                .execute(Tuple.tuple().addArrayOfUUID(ids).addArrayOfUUID(companies).addArrayOfUUID(agents)
+                        .addArrayOfUUID(teams).addArrayOfUUID(tasks).addArrayOfUUID(runs).addArrayOfUUID(projects)
+                        .addArrayOfString(providers).addArrayOfString(models).addArrayOfLong(in).addArrayOfLong(out)
+                        .addArrayOfLong(cached).addArrayOfLong(cost).addArrayOfString(costSources).addArrayOfString(sources)
+                        .addArrayOfOffsetDateTime(occurred).addArrayOfString(recordedBy.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<UUID, CostEntry> stored = new HashMap<>();
+                    rows.forEach(r -> stored.put(r.getUUID("id"), map(r)));
+                    List<CostEntry> inOrder = new ArrayList<>(stored.size());
+                    for (UUID id : ids) {
+                        CostEntry e = stored.remove(id);
+                        if (e != null) {
+                            inOrder.add(e);
+                        }
+                    }
+                    return inOrder;
+                });
     }
+
+    private static final String INSERT_ALL_SQL = "insert into cost_entries (id, company_id, agent_id, team_id, task_id, run_id,"
+            + " project_id, provider, model, input_tokens, output_tokens, cached_input_tokens, cost_micros, cost_source, source,"
+            + " occurred_at, recorded_by) select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],"
+            + " $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],"
+            + " $14::text[], $15::text[], $16::timestamptz[], $17::text[]) on conflict (id) do nothing returning " + COLUMNS;
 
     public Uni<Page<CostEntry>> list(SqlClient client, UUID companyId, Filter f, PageRequest page) {
         Where where = new Where("company_id = ", companyId);

@@ -30,7 +30,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -76,27 +78,91 @@ public class BudgetService {
     public record SetResult(Budget budget, boolean created) {
     }
 
+    /** A new entry and who recorded it (the actor of the crossings it causes). */
+    public record Counted(CostEntry entry, String actorType, String actorId) {
+    }
+
     /**
-     * Counts a new entry (already inserted in {@code tx}) towards every budget covering it, in
-     * the entry's transaction; crossings are appended to {@code events}.
+     * Counts new entries of one company (already inserted in {@code tx}, in the order given)
+     * towards every budget covering them, in their transaction; crossings are appended to
+     * {@code events}. Each budget is locked and written once, but settled entry by entry, so
+     * its crossings are those the entries would cause one at a time.
      */
-    public Uni<Void> countEntry(SqlConnection tx, CostEntry e, String actorType, String actorId, List<DomainEvent> events) {
+    public Uni<Void> countEntries(SqlConnection tx, UUID companyId, List<Counted> batch, List<DomainEvent> events) {
         Instant now = clock.instant();
-        return budgets.lockCompanyForEntry(tx, e.companyId())
-                .chain(() -> budgets.lockCovering(tx, e.companyId(), e.agentId(), e.teamId(), e.projectId()))
+        Set<UUID> agentIds = new HashSet<>();
+        Set<UUID> teamIds = new HashSet<>();
+        Set<UUID> projectIds = new HashSet<>();
+        for (Counted c : batch) {
+            addIfPresent(agentIds, c.entry().agentId());
+            addIfPresent(teamIds, c.entry().teamId());
+            addIfPresent(projectIds, c.entry().projectId());
+        }
+        return budgets.lockCompanyForEntry(tx, companyId)
+                .chain(() -> budgets.lockCoveringAny(tx, companyId, agentIds, teamIds, projectIds))
                 .chain(covering -> inOrder(covering, b -> {
-                    if (b.windowPassed(now)) {
-                        // the new window's sum includes this entry: it was inserted earlier in this transaction
-                        return inCurrentWindow(tx, b, now)
-                                .chain(after -> save(tx, b, after, false, "new_window", actorType, actorId, events))
-                                .replaceWithVoid();
-                    }
-                    if (e.costMicros() == 0 || !b.window().contains(b.windowStart(), e.occurredAt())) {
+                    List<Counted> counted = batch.stream().filter(c -> covers(b, c.entry())).toList();
+                    if (counted.isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
-                    return save(tx, b, b.withSpent(Math.addExact(b.spentMicros(), e.costMicros())), false, null,
-                            actorType, actorId, events).replaceWithVoid();
+                    if (b.windowPassed(now)) {
+                        // the new window's sum includes these entries: they were inserted earlier in this transaction
+                        Counted first = counted.get(0);
+                        return inCurrentWindow(tx, b, now)
+                                .chain(after -> save(tx, b, after, false, "new_window", first.actorType(), first.actorId(), events))
+                                .replaceWithVoid();
+                    }
+                    return addSpend(tx, b, counted, events);
                 }));
+    }
+
+    /** Adds the entries that fall in the budget's window to its spend, settling after each, and writes it once. */
+    private Uni<Void> addSpend(SqlConnection tx, Budget before, List<Counted> counted, List<DomainEvent> events) {
+        Budget current = before;
+        boolean opened = false;
+        List<Counted> causes = new ArrayList<>();
+        List<EventType> crossings = new ArrayList<>();
+        for (Counted c : counted) {
+            CostEntry e = c.entry();
+            if (e.costMicros() == 0 || !before.window().contains(before.windowStart(), e.occurredAt())) {
+                continue;
+            }
+            BudgetRules.Settlement s = BudgetRules.settle(current, current.withSpent(Math.addExact(current.spentMicros(), e.costMicros())));
+            opened |= s.incident() == BudgetRules.Incident.open;
+            for (EventType type : s.events()) {
+                crossings.add(type);
+                causes.add(c);
+            }
+            current = s.budget();
+        }
+        if (current == before) {
+            return Uni.createFrom().voidItem();
+        }
+        boolean open = opened;
+        return budgets.update(tx, current, false)
+                .call(b -> open ? incidents.open(tx, b, now()) : Uni.createFrom().voidItem())
+                .invoke(b -> {
+                    for (int i = 0; i < crossings.size(); i++) {
+                        events.add(stateEvent(crossings.get(i), b, causes.get(i).actorType(), causes.get(i).actorId()));
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** Whether an entry of the budget's company counts towards it (the budget's scope is the company, or the entry's agent, team or project). */
+    static boolean covers(Budget b, CostEntry e) {
+        return switch (b.scopeType()) {
+            case company -> b.scopeId().equals(b.companyId());
+            case agent -> b.scopeId().equals(e.agentId());
+            case team -> b.scopeId().equals(e.teamId());
+            case project -> b.scopeId().equals(e.projectId());
+        };
+    }
+
+    private static void addIfPresent(Set<UUID> ids, UUID id) {
+        if (id != null) {
+            ids.add(id);
+        }
     }
 
     /** Creates or replaces the budget on a scope; an existing one keeps its id and, in the same window, its spend. */

@@ -25,9 +25,13 @@ import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -90,23 +94,40 @@ public class CostService {
                         .map(entry -> new Idempotency.Created(201, CostEntryView.of(entry.orElseThrow())))));
     }
 
+    /** A {@code run.finished} event's usage: the event's id (the entry's), company, time and actor. */
+    public record RunUsage(UUID eventId, UUID companyId, OffsetDateTime occurredAt, String actorType, String actorId,
+                           EventPayloads.RunFinished run) {
+    }
+
     /**
-     * Records the usage a {@code run.finished} event carries, as the entry whose id is the
-     * event's id (the inbox already skips a redelivery; the id makes a second entry impossible).
-     * A model without a price is recorded at 0 as {@code unpriced}: the tokens are kept.
+     * Records the usage {@code run.finished} events carry, each as the entry whose id is the
+     * event's id (the inbox already skips a redelivery; the id makes a second entry impossible),
+     * together: one insert, one budget count per company. A model without a price is recorded at
+     * 0 as {@code unpriced}: the tokens are kept.
      */
-    public Uni<Void> recordRunUsage(SqlConnection tx, UUID companyId, UUID eventId, OffsetDateTime occurredAt,
-                                    String actorType, String actorId, EventPayloads.RunFinished run) {
-        EventPayloads.Usage u = run.usage();
-        long cached = u.cachedInputTokens() == null ? 0 : u.cachedInputTokens();
-        Uni<Priced> priced = u.costMicros() != null
-                ? Uni.createFrom().item(new Priced(u.costMicros(), "reported"))
-                : catalog.price(u.provider(), u.model()).map(price -> price
-                        .map(p -> new Priced(p.costMicros(u.inputTokens(), u.outputTokens(), cached), "price_table"))
-                        .orElse(new Priced(0, "unpriced")));
-        return priced.chain(p -> record(tx, new CostEntry(eventId, companyId, run.agentId(), run.teamId(), run.taskId(),
-                run.runId(), run.projectId(), u.provider(), u.model(), u.inputTokens(), u.outputTokens(), cached,
-                p.costMicros(), p.source(), SOURCE_RUN, occurredAt, null), actorType, actorId)).replaceWithVoid();
+    public Uni<Void> recordRunUsages(SqlConnection tx, List<RunUsage> usages) {
+        return catalog.prices().chain(prices -> {
+            Map<UUID, List<Recording>> byCompany = new LinkedHashMap<>();
+            for (RunUsage r : usages) {
+                EventPayloads.Usage u = r.run().usage();
+                long cached = u.cachedInputTokens() == null ? 0 : u.cachedInputTokens();
+                Priced p = u.costMicros() != null ? new Priced(u.costMicros(), "reported")
+                        : prices.apply(u.provider(), u.model())
+                        .map(price -> new Priced(price.costMicros(u.inputTokens(), u.outputTokens(), cached), "price_table"))
+                        .orElse(new Priced(0, "unpriced"));
+                EventPayloads.RunFinished run = r.run();
+                byCompany.computeIfAbsent(r.companyId(), c -> new ArrayList<>()).add(new Recording(new CostEntry(r.eventId(),
+                        r.companyId(), run.agentId(), run.teamId(), run.taskId(), run.runId(), run.projectId(), u.provider(),
+                        u.model(), u.inputTokens(), u.outputTokens(), cached, p.costMicros(), p.source(), SOURCE_RUN,
+                        r.occurredAt(), null), r.actorType(), r.actorId()));
+            }
+            List<DomainEvent> events = new ArrayList<>();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Map.Entry<UUID, List<Recording>> company : byCompany.entrySet()) {
+                chain = chain.chain(() -> recordAll(tx, company.getKey(), company.getValue(), events)).replaceWithVoid();
+            }
+            return chain.chain(() -> outbox.appendAll(tx, events));
+        });
     }
 
     public Uni<Page<CostEntry>> list(UUID companyId, CostEntryRepository.Filter filter, PageRequest page) {
@@ -118,25 +139,55 @@ public class CostService {
         return entries.summary(pool, companyId, groupBy, from, to);
     }
 
-    /**
-     * Inserts the entry with the agent's team (the draft's teamId is the fallback when the agent
-     * is not known yet), counts it towards its budgets and writes the events; empty when an entry
-     * with this id exists already.
-     */
+    /** Records one entry (the API's): empty when an entry with its id exists already. */
     private Uni<Optional<CostEntry>> record(SqlConnection tx, CostEntry draft, String actorType, String actorId) {
-        return agents.teamOf(tx, draft.companyId(), draft.agentId(), draft.teamId())
-                .chain(team -> entries.insert(tx, withTeam(draft, team), actorType + ":" + actorId))
+        List<DomainEvent> events = new ArrayList<>();
+        return recordAll(tx, draft.companyId(), List.of(new Recording(draft, actorType, actorId)), events)
+                .call(() -> outbox.appendAll(tx, events))
+                .map(inserted -> inserted.stream().findFirst());
+    }
+
+    /** A draft entry and who records it. */
+    private record Recording(CostEntry draft, String actorType, String actorId) {
+    }
+
+    /**
+     * Inserts entries of one company, each with its agent's team (the draft's teamId is the
+     * fallback when the agent is not known yet), counts them towards their budgets and adds
+     * their events to {@code events}; answers the entries inserted (one whose id exists already
+     * is skipped).
+     */
+    private Uni<List<CostEntry>> recordAll(SqlConnection tx, UUID companyId, List<Recording> recordings,
+                                           List<DomainEvent> events) {
+        Set<UUID> agentIds = new HashSet<>();
+        recordings.forEach(r -> agentIds.add(r.draft().agentId()));
+        return agents.teamsOf(tx, companyId, agentIds)
+                .chain(teams -> {
+                    List<CostEntry> drafts = new ArrayList<>(recordings.size());
+                    List<String> recordedBy = new ArrayList<>(recordings.size());
+                    for (Recording r : recordings) {
+                        CostEntry d = r.draft();
+                        drafts.add(withTeam(d, teams.containsKey(d.agentId()) ? teams.get(d.agentId()) : d.teamId()));
+                        recordedBy.add(r.actorType() + ":" + r.actorId());
+                    }
+                    return entries.insertAll(tx, drafts, recordedBy);
+                })
                 .call(inserted -> {
                     if (inserted.isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
-                    CostEntry e = inserted.get();
-                    List<DomainEvent> events = new ArrayList<>();
-                    events.add(new DomainEvent(EventType.COST_RECORDED, e.companyId(), actorType, actorId, "cost_entry",
-                            e.id().toString(), new EventPayloads.CostRecorded(e.id(), e.agentId(), e.teamId(), e.taskId(),
-                            e.runId(), e.projectId(), e.provider(), e.model(), e.inputTokens(), e.outputTokens(),
-                            e.cachedInputTokens(), e.costMicros(), e.occurredAt())));
-                    return budgets.countEntry(tx, e, actorType, actorId, events).chain(() -> outbox.appendAll(tx, events));
+                    Map<UUID, Recording> byId = new HashMap<>();
+                    recordings.forEach(r -> byId.put(r.draft().id(), r));
+                    List<BudgetService.Counted> counted = new ArrayList<>(inserted.size());
+                    for (CostEntry e : inserted) {
+                        Recording r = byId.get(e.id());
+                        events.add(new DomainEvent(EventType.COST_RECORDED, e.companyId(), r.actorType(), r.actorId(),
+                                "cost_entry", e.id().toString(), new EventPayloads.CostRecorded(e.id(), e.agentId(),
+                                e.teamId(), e.taskId(), e.runId(), e.projectId(), e.provider(), e.model(), e.inputTokens(),
+                                e.outputTokens(), e.cachedInputTokens(), e.costMicros(), e.occurredAt())));
+                        counted.add(new BudgetService.Counted(e, r.actorType(), r.actorId()));
+                    }
+                    return budgets.countEntries(tx, companyId, counted, events);
                 });
     }
 

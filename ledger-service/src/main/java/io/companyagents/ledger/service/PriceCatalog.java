@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Providers and prices, read once: only migrations change them, and migrations run before the
@@ -34,6 +35,11 @@ public class PriceCatalog {
     /** The price of a provider's model, matched exactly as seeded (e.g. {@code anthropic}, {@code claude-sonnet-4}). */
     public Uni<Optional<ModelPrice>> price(String provider, String model) {
         return catalog().map(c -> Optional.ofNullable(c.byModel().get(key(provider, model))));
+    }
+
+    /** The price lookup of {@link #price}, for pricing many entries at once. */
+    public Uni<BiFunction<String, String, Optional<ModelPrice>>> prices() {
+        return catalog().map(c -> (provider, model) -> Optional.ofNullable(c.byModel().get(key(provider, model))));
     }
 
     private Uni<Catalog> catalog() {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -92,15 +93,28 @@ public final class TestKafka {
     }
 
     public void send(String topic, String key, String value) {
+        sendAll(topic, key, List.of(value));
+    }
+
+    /** Sends the values in order under one key, in as few produce requests as the producer makes (one, usually). */
+    public void sendAll(String topic, String key, List<String> values) {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.LINGER_MS_CONFIG, 100);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
-            // as the outbox relay sends them: structured-mode CloudEvents
-            record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            producer.send(record).get(30, TimeUnit.SECONDS);
+            List<Future<?>> sent = new ArrayList<>();
+            for (String value : values) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+                // as the outbox relay sends them: structured-mode CloudEvents
+                record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sent.add(producer.send(record));
+            }
+            producer.flush();
+            for (Future<?> f : sent) {
+                f.get(30, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
