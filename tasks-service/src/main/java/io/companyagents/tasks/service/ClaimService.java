@@ -249,7 +249,7 @@ public class ClaimService {
                 + "   from unnest($4::uuid[]) x(agent_id) left join agents a on a.agent_id = x.agent_id and a.company_id = $1),"
                 + " eligible as (select agent_id from agent where not stopped and (status is null or status in ('active', 'idle'))),"
                 + " candidate as (select id, status, assignee_agent_id, priority from tasks where company_id = $1"
-                + " and status in ('pending', 'needs_revision') and unmet_dependencies = 0"
+                + " and ready"
                 + (byTeam ? " and team_id = $2" : "") + (byLabels ? " and labels && $3" : "")
                 + " and (assignee_agent_id is null or assignee_agent_id = any(array(select agent_id from eligible)))"
                 + " and exists (select 1 from eligible)"
@@ -295,8 +295,7 @@ public class ClaimService {
     /** The claim statement for the given filters (public for the plan test). */
     public static String claimNextSql(boolean byTeam, boolean byLabels) {
         return "with agent as (" + TaskRepository.agentSql(4) + "),"
-                + " candidate as (select id, status from tasks where company_id = $1 and status in ('pending', 'needs_revision')"
-                + " and unmet_dependencies = 0"
+                + " candidate as (select id, status from tasks where company_id = $1 and ready"
                 + (byTeam ? " and team_id = $2" : "") + (byLabels ? " and labels && $3" : "")
                 + " and (assignee_agent_id is null or assignee_agent_id = $4)"
                 + " and exists (select 1 from agent where not stopped and (status is null or status in ('active', 'idle')))"

@@ -31,7 +31,7 @@ import jakarta.inject.Inject;
 public class TaskMetrics {
 
     static final String QUEUE_SQL = "select"
-            + " (select count(*) from tasks where status in ('pending', 'needs_revision') and unmet_dependencies = 0)::float8 as ready,"
+            + " (select count(*) from tasks where ready)::float8 as ready,"
             + " (select count(*) from tasks where lease_id is not null)::float8 as active,"
             + " (select count(*) from tasks where lease_expires_at < now())::float8 as overdue";
 

@@ -1,0 +1,47 @@
+package io.companyagents.tasks;
+
+import io.companyagents.platform.testing.RuntimeTestResource;
+import io.companyagents.tasks.service.TaskActions;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A holder's start (claimed → in_progress) changes no indexed column, so Postgres updates the
+ * task in place, as a heap-only tuple, writing no index entry: the hot path's cheapest update.
+ * Counted by Postgres itself for the starting transaction.
+ */
+@QuarkusTest
+@QuarkusTestResource(RuntimeTestResource.class)
+class StartInPlaceTest {
+
+    @Inject
+    Pool db;
+
+    @Test
+    void aHoldersStartUpdatesTheTaskWithoutTouchingAnIndex() {
+        TaskFixtures f = new TaskFixtures();
+        UUID agent = UUID.randomUUID();
+        String task = f.createTask("in place", "none");
+        long epoch = f.claim(agent, task, 600).then().statusCode(200).extract().<Integer>path("lease.leaseEpoch");
+
+        Row counted = db.withTransaction(tx -> tx.preparedQuery(TaskActions.startAsHolderSql())
+                .execute(Tuple.tuple().addUUID(UUID.fromString(task)).addUUID(f.company).addUUID(agent).addLong(epoch)
+                        .addInteger(null).addString(null).addString(null))
+                .chain(started -> tx.query("select pg_stat_get_xact_tuples_updated('tasks.tasks'::regclass) as updated,"
+                        + " pg_stat_get_xact_tuples_hot_updated('tasks.tasks'::regclass) as hot").execute())
+                .map(rows -> rows.iterator().next())).await().indefinitely();
+
+        assertEquals(1, counted.getLong("updated"), "the start updated its task");
+        assertEquals(1, counted.getLong("hot"), "in place: a heap-only tuple, no index entry written");
+        assertEquals("in_progress", f.task(task).get("status"));
+    }
+}
