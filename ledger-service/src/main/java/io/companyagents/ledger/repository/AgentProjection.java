@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -33,18 +34,7 @@ public class AgentProjection {
      * An agent known to belong to another company is not found.
      */
     public Uni<UUID> teamOf(SqlClient client, UUID companyId, UUID agentId, UUID fallback) {
-        return client.preparedQuery("select company_id, team_id from agents where agent_id = $1")
-                .execute(Tuple.of(agentId))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return fallback;
-                    }
-                    Row r = rows.iterator().next();
-                    if (!companyId.equals(r.getUUID("company_id"))) {
-                        throw ApiException.notFound("agent " + agentId);
-                    }
-                    return r.getUUID("team_id");
-                });
+        return teamsOf(client, companyId, List.of(agentId)).map(teams -> teams.getOrDefault(agentId, fallback));
     }
 
     /**

@@ -27,10 +27,10 @@ public class BudgetRepository {
 
     private static final String COLUMNS = "id, company_id, scope_type, scope_id, limit_micros, window_kind, warn_percent,"
             + " hard_stop, window_start, spent_micros, state, warned, version, created_at, updated_at";
-    /** The budgets an entry of ($2 agent, $3 team, $4 project) in company $1 counts towards. */
+    /** The budgets entries in company $1 by any of the agents $2, teams $3 or projects $4 (arrays) count towards. */
     private static final String COVERING = "company_id = $1 and ((scope_type = 'company' and scope_id = $1)"
-            + " or (scope_type = 'agent' and scope_id = $2) or (scope_type = 'team' and scope_id = $3)"
-            + " or (scope_type = 'project' and scope_id = $4))";
+            + " or (scope_type = 'agent' and scope_id = any($2)) or (scope_type = 'team' and scope_id = any($3))"
+            + " or (scope_type = 'project' and scope_id = any($4)))";
 
     /**
      * Budget creation and entries are serialised per company by an advisory lock, exclusive for
@@ -53,20 +53,26 @@ public class BudgetRepository {
      */
     public Uni<List<Budget>> lockCoveringAny(SqlClient tx, UUID companyId, Collection<UUID> agentIds,
                                              Collection<UUID> teamIds, Collection<UUID> projectIds) {
-        return tx.preparedQuery("select " + COLUMNS + " from budgets where company_id = $1 and ((scope_type = 'company'"
-                        + " and scope_id = $1) or (scope_type = 'agent' and scope_id = any($2))"
-                        + " or (scope_type = 'team' and scope_id = any($3)) or (scope_type = 'project' and scope_id = any($4)))"
-                        + " order by id for update")
-                .execute(Tuple.tuple().addUUID(companyId).addArrayOfUUID(agentIds.toArray(UUID[]::new))
-                        .addArrayOfUUID(teamIds.toArray(UUID[]::new)).addArrayOfUUID(projectIds.toArray(UUID[]::new)))
+        return tx.preparedQuery("select " + COLUMNS + " from budgets where " + COVERING + " order by id for update")
+                .execute(coveringParams(companyId, agentIds, teamIds, projectIds))
                 .map(BudgetRepository::all);
     }
 
-    /** The budgets covering an agent, team or project, without locking (for the claim-time check). */
+    /** The budgets covering an agent, team or project (each may be null), without locking (for the claim-time check). */
     public Uni<List<Budget>> covering(SqlClient client, UUID companyId, UUID agentId, UUID teamId, UUID projectId) {
         return client.preparedQuery("select " + COLUMNS + " from budgets where " + COVERING + " order by id")
-                .execute(Tuple.tuple().addUUID(companyId).addUUID(agentId).addUUID(teamId).addUUID(projectId))
+                .execute(coveringParams(companyId, nonNull(agentId), nonNull(teamId), nonNull(projectId)))
                 .map(BudgetRepository::all);
+    }
+
+    private static Tuple coveringParams(UUID companyId, Collection<UUID> agentIds, Collection<UUID> teamIds,
+                                        Collection<UUID> projectIds) {
+        return Tuple.tuple().addUUID(companyId).addArrayOfUUID(agentIds.toArray(UUID[]::new))
+                .addArrayOfUUID(teamIds.toArray(UUID[]::new)).addArrayOfUUID(projectIds.toArray(UUID[]::new));
+    }
+
+    private static List<UUID> nonNull(UUID id) {
+        return id == null ? List.of() : List.of(id);
     }
 
     public Uni<Optional<Budget>> find(SqlClient client, UUID companyId, ScopeType scope, UUID scopeId, boolean lock) {

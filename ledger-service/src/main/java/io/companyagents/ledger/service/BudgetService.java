@@ -120,8 +120,7 @@ public class BudgetService {
     private Uni<Void> addSpend(SqlConnection tx, Budget before, List<Counted> counted, List<DomainEvent> events) {
         Budget current = before;
         boolean opened = false;
-        List<Counted> causes = new ArrayList<>();
-        List<EventType> crossings = new ArrayList<>();
+        List<Crossing> crossings = new ArrayList<>();
         for (Counted c : counted) {
             CostEntry e = c.entry();
             if (e.costMicros() == 0 || !before.window().contains(before.windowStart(), e.occurredAt())) {
@@ -129,10 +128,7 @@ public class BudgetService {
             }
             BudgetRules.Settlement s = BudgetRules.settle(current, current.withSpent(Math.addExact(current.spentMicros(), e.costMicros())));
             opened |= s.incident() == BudgetRules.Incident.open;
-            for (EventType type : s.events()) {
-                crossings.add(type);
-                causes.add(c);
-            }
+            s.events().forEach(type -> crossings.add(new Crossing(type, c)));
             current = s.budget();
         }
         if (current == before) {
@@ -141,12 +137,12 @@ public class BudgetService {
         boolean open = opened;
         return budgets.update(tx, current, false)
                 .call(b -> open ? incidents.open(tx, b, now()) : Uni.createFrom().voidItem())
-                .invoke(b -> {
-                    for (int i = 0; i < crossings.size(); i++) {
-                        events.add(stateEvent(crossings.get(i), b, causes.get(i).actorType(), causes.get(i).actorId()));
-                    }
-                })
+                .invoke(b -> crossings.forEach(x -> events.add(stateEvent(x.type(), b, x.cause().actorType(), x.cause().actorId()))))
                 .replaceWithVoid();
+    }
+
+    /** A budget event and the entry that caused it. */
+    private record Crossing(EventType type, Counted cause) {
     }
 
     /** Whether an entry of the budget's company counts towards it (the budget's scope is the company, or the entry's agent, team or project). */

@@ -167,7 +167,7 @@ public class CostService {
                     List<String> recordedBy = new ArrayList<>(recordings.size());
                     for (Recording r : recordings) {
                         CostEntry d = r.draft();
-                        drafts.add(withTeam(d, teams.containsKey(d.agentId()) ? teams.get(d.agentId()) : d.teamId()));
+                        drafts.add(withTeam(d, teams.getOrDefault(d.agentId(), d.teamId())));
                         recordedBy.add(r.actorType() + ":" + r.actorId());
                     }
                     return entries.insertAll(tx, drafts, recordedBy);

@@ -34,7 +34,7 @@ public class PriceCatalog {
 
     /** The price of a provider's model, matched exactly as seeded (e.g. {@code anthropic}, {@code claude-sonnet-4}). */
     public Uni<Optional<ModelPrice>> price(String provider, String model) {
-        return catalog().map(c -> Optional.ofNullable(c.byModel().get(key(provider, model))));
+        return prices().map(lookup -> lookup.apply(provider, model));
     }
 
     /** The price lookup of {@link #price}, for pricing many entries at once. */
