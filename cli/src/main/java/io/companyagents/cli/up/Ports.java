@@ -78,20 +78,23 @@ public final class Ports {
         }
     }
 
-    /** A currently free loopback port (tests). */
+    /**
+     * A currently free loopback port, for a server started right after (tests, and the embedded PostgreSQL of an
+     * offline operation). It is drawn below the kernel's ephemeral range: a port the kernel handed out for
+     * {@code bind(0)} is one it also hands out as the local end of outgoing connections, so between this answer and
+     * the server's bind a Kafka or database client could take it (seen on CI as "port in use" at startup).
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("No free port", e);
-        }
+        return freePortBlock(1);
     }
 
-    /** The first port of {@code count} consecutive currently free loopback ports (tests). */
+    /** The first port of {@code count} consecutive currently free loopback ports, below the ephemeral range. */
     public static int freePortBlock(int count) {
+        int high = ephemeralLow() - count;
+        int low = Math.min(PRIVATE_LOW, high - 1000);
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20000 + random.nextInt(30000);
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int base = low + random.nextInt(high - low);
             boolean ok = true;
             for (int p = base; p < base + count && ok; p++) {
                 ok = isFree(p);
@@ -100,6 +103,21 @@ public final class Ports {
                 return base;
             }
         }
-        throw new IllegalStateException("No block of " + count + " free ports found");
+        throw new IllegalStateException("No block of " + count + " free ports found in " + low + ".." + high);
+    }
+
+    /** Lowest port we draw from: above the well-known defaults up binds (8080, 8181–8185, 15432, 19092). */
+    private static final int PRIVATE_LOW = 20000;
+
+    /** The first port of the kernel's ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range), else 32768. */
+    static int ephemeralLow() {
+        try {
+            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > PRIVATE_LOW + 2000 ? low : 32768;
+        } catch (IOException | RuntimeException e) {
+            return 32768;
+        }
     }
 }
