@@ -104,6 +104,38 @@ class AuditStreamTest {
         }
     }
 
+    /** The relay's count of events published on ca.audit.v1 taken from {@code read} (memory or database). */
+    private static double published(String read) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("company_agents_audit_stream_published_total{")
+                        && l.contains("read=\"" + read + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /**
+     * What the appender has just committed is published as it was written, without the relay reading
+     * the trail back: with the broker up, every event of a steady flow goes out from memory.
+     */
+    @Test
+    void justAppendedEventsArePublishedWithoutReadingTheTrailBack() throws Exception {
+        UUID company = UUID.randomUUID();
+        int n = 50;
+        double memoryBefore = published("memory");
+        double readBefore = published("database");
+        for (int i = 0; i < n; i++) {
+            TestKafka.instance().send(Topics.TASKS, company.toString(), event(company, i));
+            if (i % 10 == 9) {
+                Thread.sleep(100); // several polled batches, not one
+            }
+        }
+        var records = TestKafka.instance().awaitRecords(Topics.AUDIT, r -> company.toString().equals(r.key()), n,
+                Duration.ofSeconds(60));
+        assertEquals(n, records.size());
+        await().atMost(Duration.ofSeconds(10)).until(() -> published("memory") - memoryBefore >= n);
+        assertEquals(n, published("memory") - memoryBefore, 0.0, "each event published once, from memory");
+        assertEquals(readBefore, published("database"), 0.0, "no event read back from the trail");
+    }
+
     /**
      * ca.audit.v1 carries each company's chain once, in seq order, each event with its data and
      * its place in the chain as stored, even when the events arrive in many batches and two

@@ -80,8 +80,8 @@ public class AuditAppender {
      * order, so concurrent batches cannot deadlock), events already in the trail are dropped
      * (a redelivery; checked under the head locks, which every append to those chains holds),
      * seqs and hashes are computed here, and rows and heads are written with one batched
-     * statement each. After the commit the stream relay is woken for these chains. Answers how
-     * many events were new.
+     * statement each. After the commit the stream relay is handed the events written (it publishes
+     * them without reading them back). Answers how many events were new.
      */
     public Uni<Integer> appendAll(List<Incoming> batch) {
         if (batch.isEmpty()) {
@@ -96,7 +96,10 @@ public class AuditAppender {
         }
         UUID[] companies = byCompany.keySet().toArray(UUID[]::new);
         UUID[] ids = inBatch.toArray(UUID[]::new);
-        return pool.withTransaction(tx -> tx.preparedQuery("insert into audit_heads (company_id, seq, hash)"
+        Set<UUID> chains = byCompany.keySet();
+        return Uni.createFrom().deferred(() -> {
+            stream.appending(chains);
+            return pool.withTransaction(tx -> tx.preparedQuery("insert into audit_heads (company_id, seq, hash)"
                                 + " select unnest($1::uuid[]), 0, $2 on conflict do nothing")
                         .execute(Tuple.of(companies, AuditChain.GENESIS))
                         .chain(() -> tx.preparedQuery("select company_id, seq, hash from audit_heads where company_id = any($1)"
@@ -107,12 +110,10 @@ public class AuditAppender {
                                     Set<UUID> already = new HashSet<>();
                                     stored.forEach(row -> already.add(row.getUUID(0)));
                                     return writeChains(tx, byCompany, already, heads);
-                                })))
-                .invoke(appended -> {
-                    if (appended > 0) {
-                        stream.appended(byCompany.keySet());
-                    }
-                });
+                                })));
+        }).onTermination().invoke((written, failure, cancelled) -> stream.appendEnded(chains,
+                failure == null && !cancelled ? written : null))
+                .map(List::size);
     }
 
     /** A batch's rows as one multi-row insert: one execution however many events the batch holds. */
@@ -125,7 +126,7 @@ public class AuditAppender {
     private record AuditRow(UUID company, long seq, Incoming event, String data, String prevHash, String hash) {
     }
 
-    private Uni<Integer> writeChains(SqlConnection tx, Map<UUID, List<Incoming>> byCompany, Set<UUID> already,
+    private Uni<List<AuditStreamRelay.Chained>> writeChains(SqlConnection tx, Map<UUID, List<Incoming>> byCompany, Set<UUID> already,
                                      io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> heads) {
         List<AuditRow> rows = new ArrayList<>();
         List<Tuple> newHeads = new ArrayList<>();
@@ -148,7 +149,7 @@ public class AuditAppender {
             newHeads.add(Tuple.of(company, seq, prev));
         }
         if (rows.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(List.of());
         }
         Tuple columns = Tuple.tuple()
                 .addArrayOfUUID(rows.stream().map(AuditRow::company).toArray(UUID[]::new))
@@ -166,7 +167,9 @@ public class AuditAppender {
                 .addArrayOfString(rows.stream().map(AuditRow::hash).toArray(String[]::new));
         return tx.preparedQuery(INSERT_EVENTS_SQL).execute(columns)
                 .chain(() -> tx.preparedQuery("update audit_heads set seq = $2, hash = $3 where company_id = $1").executeBatch(newHeads))
-                .replaceWith(rows.size());
+                .replaceWith(() -> rows.stream().map(r -> new AuditStreamRelay.Chained(r.company(), r.seq(), r.event().id(),
+                        r.event().type(), r.event().source(), r.event().occurredAt(), r.event().actorType(), r.event().actorId(),
+                        r.event().subjectType(), r.event().subjectId(), r.data(), r.prevHash(), r.hash())).toList());
     }
 
     private static String required(JsonNode node, String field) {

@@ -8,13 +8,14 @@ import io.companyagents.platform.events.KafkaSend;
 import io.companyagents.platform.events.Topics;
 import io.companyagents.platform.outbox.DrainLoop;
 import io.companyagents.platform.outbox.OutboxRelay;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +28,9 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,9 +52,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * the events, so a crash in between publishes them again rather than loses them (the stream's
  * consumers key on the event id and the audit seq).
  * <p>
- * The appender wakes the relay after each commit with the companies it appended to, and the
- * drain then reads only those chains; a slow timer reads all of them, which also picks up other
- * replicas' appends and anything a failed drain left behind.
+ * The appender hands the relay what it just committed. A drain then reads only the marks and heads of
+ * those chains, and a chain whose unpublished events are exactly the ones in memory (the usual case)
+ * is published from memory; any other chain (a gap: another replica's appends, a restart, a drain that
+ * failed, memory full) is read back from {@code audit_events}. Either way the published seq moves under
+ * the same lock and only past a gap-free run, so what is published does not depend on the path. A slow
+ * timer reads every chain, which also picks up other replicas' appends and anything a failed drain left
+ * behind.
  */
 @ApplicationScoped
 public class AuditStreamRelay {
@@ -61,21 +68,25 @@ public class AuditStreamRelay {
     private static final String LOCK = "with relay as (select pg_try_advisory_xact_lock(hashtext(current_schema() || '.audit_stream'))"
             + " as locked, set_config('synchronous_commit', 'off', true) as relaxed),";
 
-    /** The chains with unpublished events, and up to {@code $1} of those events, each chain's in seq order. */
-    private static String pendingSql(boolean onlyGiven) {
-        return LOCK + " pending as (select h.company_id, coalesce(s.published_seq, 0) as published, h.seq as head"
+    /** Up to {@code $1} chains with events left to publish (all, or those in {@code $2}): published seq and head. */
+    private static String marksSql(boolean onlyGiven) {
+        return LOCK + " chains as (select h.company_id, coalesce(s.published_seq, 0) as published, h.seq as head"
                 + " from relay, audit_heads h left join audit_stream s on s.company_id = h.company_id"
                 + " where relay.locked and h.seq > coalesce(s.published_seq, 0)"
                 + (onlyGiven ? " and h.company_id = any($2)" : "") + " order by h.company_id limit $1)"
-                + " select p.published, e.company_id, e.seq, e.event_id, e.type, e.source, e.occurred_at, e.actor_type,"
-                + " e.actor_id, e.subject_type, e.subject_id, e.data::text as data, e.prev_hash, e.hash"
-                + " from pending p cross join lateral (select * from audit_events e where e.company_id = p.company_id"
-                + " and e.seq > p.published and e.seq <= p.head order by e.seq limit $1) e"
-                + " order by e.company_id, e.seq limit $1";
+                + " select company_id, published, head from chains";
     }
 
-    private static final String PENDING_ALL_SQL = pendingSql(false);
-    private static final String PENDING_GIVEN_SQL = pendingSql(true);
+    private static final String MARKS_ALL_SQL = marksSql(false);
+    private static final String MARKS_GIVEN_SQL = marksSql(true);
+
+    /** Up to {@code $4} events of the chains in {@code $1}, each after {@code $2} up to {@code $3}, each chain's in seq order. */
+    private static final String READ_BACK_SQL = "select e.company_id, e.seq, e.event_id, e.type, e.source, e.occurred_at,"
+            + " e.actor_type, e.actor_id, e.subject_type, e.subject_id, e.data::text as data, e.prev_hash, e.hash"
+            + " from unnest($1::uuid[], $2::bigint[], $3::bigint[]) as c(company_id, after, head)"
+            + " cross join lateral (select * from audit_events e where e.company_id = c.company_id"
+            + " and e.seq > c.after and e.seq <= c.head order by e.seq limit $4) e"
+            + " order by e.company_id, e.seq limit $4";
     private static final String MARK_SQL = "insert into audit_stream (company_id, published_seq)"
             + " select * from unnest($1::uuid[], $2::bigint[]) on conflict (company_id)"
             + " do update set published_seq = greatest(audit_stream.published_seq, excluded.published_seq)";
@@ -88,6 +99,9 @@ public class AuditStreamRelay {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    MeterRegistry registry;
 
     @Inject
     @Channel("outbox") // the service's one producer, shared with the outbox relay
@@ -108,6 +122,23 @@ public class AuditStreamRelay {
 
     /** Companies appended to since the last drain read them; {@link #ALL} asks for every chain. */
     private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
+    /** Committed events not yet published, and the chains with an append under way. */
+    private StreamMemory memory;
+    private Counter fromMemory;
+    private Counter readBack;
+
+    /** An event of a chain as the stream publishes it: what the appender just committed, or a row read back. */
+    public record Chained(UUID companyId, long seq, UUID eventId, String type, String source, OffsetDateTime occurredAt,
+                          String actorType, String actorId, String subjectType, String subjectId, String data,
+                          String prevHash, String hash) {
+    }
+
+    private record Published(int count, boolean maybeMore) {
+    }
+
+    /** What a drain found to publish: each chain's published seq, and its next events from memory, then read back. */
+    private record Pending(Map<UUID, Long> published, List<Chained> remembered, List<Chained> read, boolean maybeMore) {
+    }
     private static final UUID ALL = new UUID(-1, -1);
     private DrainLoop loop;
     private long timerId = -1;
@@ -117,9 +148,14 @@ public class AuditStreamRelay {
             LOG.info("audit stream relay disabled");
             return;
         }
+        fromMemory = Counter.builder("company_agents.audit.stream.published").tag("read", "memory")
+                .description("Audit events published on ca.audit.v1, by where the relay took them from").register(registry);
+        readBack = Counter.builder("company_agents.audit.stream.published").tag("read", "database")
+                .description("Audit events published on ca.audit.v1, by where the relay took them from").register(registry);
+        memory = new StreamMemory(8 * batchSize, Duration.ofSeconds(30));
         loop = new DrainLoop("audit stream relay", linger, batchSize, this::drainOnce);
-        timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> appended(List.of(ALL)));
-        appended(List.of(ALL));
+        timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> wake(List.of(ALL)));
+        wake(List.of(ALL));
     }
 
     void onStop(@Observes ShutdownEvent ignored) {
@@ -129,8 +165,30 @@ public class AuditStreamRelay {
         }
     }
 
-    /** Called after a commit that appended to these companies' chains. */
-    public void appended(Collection<UUID> companies) {
+    /** An append to these chains starts (so that a drain seeing its commit waits for its events). */
+    public void appending(Collection<UUID> companies) {
+        if (memory != null) {
+            memory.appending(companies);
+        }
+    }
+
+    /**
+     * The append to these chains ended: committed with these new events (each chain's in seq order),
+     * or not ({@code events} null). The relay is woken for them.
+     */
+    public void appendEnded(Collection<UUID> companies, List<Chained> events) {
+        if (memory == null) {
+            return;
+        }
+        if (events == null) {
+            memory.failed(companies);
+        } else {
+            memory.appended(companies, events);
+        }
+        wake(companies);
+    }
+
+    private void wake(Collection<UUID> companies) {
         if (loop == null) {
             return;
         }
@@ -146,69 +204,127 @@ public class AuditStreamRelay {
             return Uni.createFrom().item(0);
         }
         boolean all = taken.contains(ALL);
-        return pool.withTransaction(tx -> (all
-                        ? tx.preparedQuery(PENDING_ALL_SQL).execute(Tuple.of(batchSize))
-                        : tx.preparedQuery(PENDING_GIVEN_SQL).execute(Tuple.of(batchSize, taken.toArray(UUID[]::new))))
-                        .chain(rows -> publish(tx, rows)))
+        if (all) {
+            memory.forgetIdle();
+        }
+        return pool.withTransaction(tx -> unpublished(tx, all ? null : taken).chain(p -> publish(tx, p)))
                 .invoke(published -> {
-                    if (published >= batchSize) {
+                    if (published.maybeMore()) {
                         dirty.addAll(taken); // more may be left in these chains: the next drain looks again
                     }
                 })
+                .map(Published::count)
                 .onFailure().invoke(f -> dirty.addAll(taken));
     }
 
-    private Uni<Integer> publish(SqlConnection tx, RowSet<Row> rows) {
-        if (rows.size() == 0) {
-            return Uni.createFrom().item(0);
-        }
-        // each chain's events from its published seq on, without a gap: only such a run may move the mark
-        Map<UUID, Long> upTo = new LinkedHashMap<>();
-        List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            UUID company = row.getUUID("company_id");
-            long seq = row.getLong("seq");
-            long expected = upTo.getOrDefault(company, row.getLong("published")) + 1;
-            if (seq != expected) {
-                continue;
+    /**
+     * The marks of the chains with events left to publish (the given ones, or all if null), then each
+     * chain's unpublished events: those memory holds without a gap from the published seq on, then the
+     * rest read back. A rest that belongs to an append under way is left to the wake-up that follows it.
+     */
+    private Uni<Pending> unpublished(SqlConnection tx, List<UUID> companies) {
+        return (companies == null ? tx.preparedQuery(MARKS_ALL_SQL).execute(Tuple.of(batchSize))
+                : tx.preparedQuery(MARKS_GIVEN_SQL).execute(Tuple.of(batchSize, companies.toArray(UUID[]::new)))).chain(marks -> {
+            boolean moreChains = marks.size() >= batchSize;
+            Map<UUID, Long> published = new HashMap<>();
+            List<Chained> remembered = new ArrayList<>();
+            List<UUID> readChains = new ArrayList<>();
+            List<Long> readAfter = new ArrayList<>();
+            List<Long> readHead = new ArrayList<>();
+            for (Row mark : marks) {
+                UUID company = mark.getUUID("company_id");
+                long from = mark.getLong("published");
+                long head = mark.getLong("head");
+                published.put(company, from);
+                StreamMemory.Recall recall = memory.recall(company, from, head);
+                remembered.addAll(recall.run());
+                long after = recall.run().isEmpty() ? from : recall.run().get(recall.run().size() - 1).seq();
+                if (after < head && !recall.appending()) {
+                    readChains.add(company);
+                    readAfter.add(after);
+                    readHead.add(head);
+                }
             }
-            upTo.put(company, seq);
-            acks.add(send(row));
+            if (readChains.isEmpty()) {
+                return Uni.createFrom().item(new Pending(published, remembered, List.of(), moreChains));
+            }
+            return tx.preparedQuery(READ_BACK_SQL).execute(Tuple.of(readChains.toArray(UUID[]::new),
+                    readAfter.toArray(Long[]::new), readHead.toArray(Long[]::new), batchSize)).map(rows -> {
+                List<Chained> read = new ArrayList<>(rows.size());
+                rows.forEach(row -> read.add(chained(row)));
+                return new Pending(published, remembered, read, moreChains || rows.size() >= batchSize);
+            });
+        });
+    }
+
+    /**
+     * Sends each chain's events from its published seq on, without a gap (only such a run may move
+     * the mark), waits for the broker, then moves the marks.
+     */
+    private Uni<Published> publish(SqlConnection tx, Pending pending) {
+        Map<UUID, Long> upTo = new LinkedHashMap<>();
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        int remembered = sendRun(pending.remembered(), pending.published(), upTo, acks);
+        int read = sendRun(pending.read(), pending.published(), upTo, acks);
+        if (acks.isEmpty()) {
+            return Uni.createFrom().item(new Published(0, false));
         }
         return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
                 .ifNoItem().after(Duration.ofSeconds(30)).fail()
                 .chain(() -> tx.preparedQuery(MARK_SQL).execute(Tuple.of(upTo.keySet().toArray(UUID[]::new),
                         upTo.values().toArray(Long[]::new))))
-                .replaceWith(acks.size());
+                .invoke(() -> {
+                    fromMemory.increment(remembered);
+                    readBack.increment(read);
+                })
+                .replaceWith(new Published(acks.size(), pending.maybeMore()));
     }
 
-    private CompletableFuture<Void> send(Row row) {
-        return KafkaSend.cloudEvent(emitter, Topics.AUDIT, row.getUUID("company_id").toString(), streamEvent(row));
+    private int sendRun(List<Chained> events, Map<UUID, Long> published, Map<UUID, Long> upTo,
+                        List<CompletableFuture<Void>> acks) {
+        int sent = 0;
+        for (Chained e : events) {
+            long expected = upTo.getOrDefault(e.companyId(), published.getOrDefault(e.companyId(), 0L)) + 1;
+            if (e.seq() != expected) {
+                continue;
+            }
+            upTo.put(e.companyId(), e.seq());
+            acks.add(KafkaSend.cloudEvent(emitter, Topics.AUDIT, e.companyId().toString(), streamEvent(e)));
+            sent++;
+        }
+        return sent;
+    }
+
+    private static Chained chained(Row r) {
+        return new Chained(r.getUUID("company_id"), r.getLong("seq"), r.getUUID("event_id"), r.getString("type"),
+                r.getString("source"), r.getOffsetDateTime("occurred_at"), r.getString("actor_type"), r.getString("actor_id"),
+                r.getString("subject_type"), r.getString("subject_id"), r.getString("data"), r.getString("prev_hash"),
+                r.getString("hash"));
     }
 
     /** The canonical stream on ca.audit.v1: the original CloudEvent plus its place in the chain. */
-    private String streamEvent(Row r) {
+    private String streamEvent(Chained e) {
         ObjectNode ce = mapper.createObjectNode();
-        String source = r.getString("source");
-        String subjectType = r.getString("subject_type");
+        String source = e.source();
+        String subjectType = e.subjectType();
         ce.put("specversion", "1.0");
-        ce.put("id", r.getUUID("event_id").toString());
+        ce.put("id", e.eventId().toString());
         ce.put("source", source == null ? "/audit-service" : source);
-        ce.put("type", r.getString("type"));
+        ce.put("type", e.type());
         if (subjectType != null) {
-            ce.put("subject", subjectType + "/" + r.getString("subject_id"));
+            ce.put("subject", subjectType + "/" + e.subjectId());
         }
-        ce.put("time", AuditChain.instant(r.getOffsetDateTime("occurred_at")));
+        ce.put("time", AuditChain.instant(e.occurredAt()));
         ce.put("datacontenttype", "application/json");
-        ce.put("companyid", r.getUUID("company_id").toString());
-        ce.put("actortype", r.getString("actor_type"));
-        ce.put("actorid", r.getString("actor_id"));
+        ce.put("companyid", e.companyId().toString());
+        ce.put("actortype", e.actorType());
+        ce.put("actorid", e.actorId());
         ce.put("subjecttype", subjectType);
-        ce.put("subjectid", r.getString("subject_id"));
-        ce.put("auditseq", r.getLong("seq"));
-        ce.put("audithash", r.getString("hash"));
-        ce.put("auditprevhash", r.getString("prev_hash"));
-        String data = r.getString("data");
+        ce.put("subjectid", e.subjectId());
+        ce.put("auditseq", e.seq());
+        ce.put("audithash", e.hash());
+        ce.put("auditprevhash", e.prevHash());
+        String data = e.data();
         if (data == null) {
             ce.putNull("data");
         } else {
