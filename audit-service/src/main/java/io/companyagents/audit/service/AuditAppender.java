@@ -122,13 +122,9 @@ public class AuditAppender {
             + " select * from unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[],"
             + " $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]::jsonb[], $12::text[], $13::text[])";
 
-    /** One audit row as the multi-row insert takes it. */
-    private record AuditRow(UUID company, long seq, Incoming event, String data, String prevHash, String hash) {
-    }
-
     private Uni<List<AuditStreamRelay.Chained>> writeChains(SqlConnection tx, Map<UUID, List<Incoming>> byCompany, Set<UUID> already,
                                      io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> heads) {
-        List<AuditRow> rows = new ArrayList<>();
+        List<AuditStreamRelay.Chained> rows = new ArrayList<>();
         List<Tuple> newHeads = new ArrayList<>();
         for (var head : heads) {
             UUID company = head.getUUID("company_id");
@@ -143,7 +139,8 @@ public class AuditAppender {
                 String hash = AuditChain.hash(prev, seq, e.id(), e.companyId(), e.type(), e.occurredAt(),
                         e.actorType(), e.actorId(), e.subjectType(), e.subjectId(), e.data());
                 String data = e.data() == null || e.data().isNull() ? null : e.data().toString();
-                rows.add(new AuditRow(company, seq, e, data, prev, hash));
+                rows.add(new AuditStreamRelay.Chained(company, seq, e.id(), e.type(), e.source(), e.occurredAt(),
+                        e.actorType(), e.actorId(), e.subjectType(), e.subjectId(), data, prev, hash));
                 prev = hash;
             }
             newHeads.add(Tuple.of(company, seq, prev));
@@ -152,24 +149,22 @@ public class AuditAppender {
             return Uni.createFrom().item(List.of());
         }
         Tuple columns = Tuple.tuple()
-                .addArrayOfUUID(rows.stream().map(AuditRow::company).toArray(UUID[]::new))
-                .addArrayOfLong(rows.stream().map(AuditRow::seq).toArray(Long[]::new))
-                .addArrayOfUUID(rows.stream().map(r -> r.event().id()).toArray(UUID[]::new))
-                .addArrayOfString(rows.stream().map(r -> r.event().type()).toArray(String[]::new))
-                .addArrayOfString(rows.stream().map(r -> r.event().source()).toArray(String[]::new))
-                .addArrayOfOffsetDateTime(rows.stream().map(r -> r.event().occurredAt()).toArray(OffsetDateTime[]::new))
-                .addArrayOfString(rows.stream().map(r -> r.event().actorType()).toArray(String[]::new))
-                .addArrayOfString(rows.stream().map(r -> r.event().actorId()).toArray(String[]::new))
-                .addArrayOfString(rows.stream().map(r -> r.event().subjectType()).toArray(String[]::new))
-                .addArrayOfString(rows.stream().map(r -> r.event().subjectId()).toArray(String[]::new))
-                .addArrayOfString(rows.stream().map(AuditRow::data).toArray(String[]::new))
-                .addArrayOfString(rows.stream().map(AuditRow::prevHash).toArray(String[]::new))
-                .addArrayOfString(rows.stream().map(AuditRow::hash).toArray(String[]::new));
+                .addArrayOfUUID(rows.stream().map(AuditStreamRelay.Chained::companyId).toArray(UUID[]::new))
+                .addArrayOfLong(rows.stream().map(AuditStreamRelay.Chained::seq).toArray(Long[]::new))
+                .addArrayOfUUID(rows.stream().map(AuditStreamRelay.Chained::eventId).toArray(UUID[]::new))
+                .addArrayOfString(rows.stream().map(AuditStreamRelay.Chained::type).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(AuditStreamRelay.Chained::source).toArray(String[]::new))
+                .addArrayOfOffsetDateTime(rows.stream().map(AuditStreamRelay.Chained::occurredAt).toArray(OffsetDateTime[]::new))
+                .addArrayOfString(rows.stream().map(AuditStreamRelay.Chained::actorType).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(AuditStreamRelay.Chained::actorId).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(AuditStreamRelay.Chained::subjectType).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(AuditStreamRelay.Chained::subjectId).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(AuditStreamRelay.Chained::data).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(AuditStreamRelay.Chained::prevHash).toArray(String[]::new))
+                .addArrayOfString(rows.stream().map(AuditStreamRelay.Chained::hash).toArray(String[]::new));
         return tx.preparedQuery(INSERT_EVENTS_SQL).execute(columns)
                 .chain(() -> tx.preparedQuery("update audit_heads set seq = $2, hash = $3 where company_id = $1").executeBatch(newHeads))
-                .replaceWith(() -> rows.stream().map(r -> new AuditStreamRelay.Chained(r.company(), r.seq(), r.event().id(),
-                        r.event().type(), r.event().source(), r.event().occurredAt(), r.event().actorType(), r.event().actorId(),
-                        r.event().subjectType(), r.event().subjectId(), r.data(), r.prevHash(), r.hash())).toList());
+                .replaceWith(rows);
     }
 
     private static String required(JsonNode node, String field) {
