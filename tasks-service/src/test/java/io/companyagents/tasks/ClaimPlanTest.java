@@ -2,7 +2,7 @@ package io.companyagents.tasks;
 
 import io.companyagents.platform.testing.RuntimeTestResource;
 import io.companyagents.tasks.service.ClaimService;
-import io.companyagents.tasks.service.TaskActions;
+import io.companyagents.tasks.service.HolderStarts;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -66,9 +66,12 @@ class ClaimPlanTest {
             db.query("update " + schema + ".tasks set status = 'claimed', lease_id = gen_random_uuid(), lease_agent_id = gen_random_uuid(),"
                     + " lease_epoch = 1, lease_kind = 'work', lease_seconds = 60, lease_expires_at = now() + interval '60 seconds'"
                     + " where number <= 32").execute().await().indefinitely();
-            String start = explainGeneric(schema, TaskActions.startAsHolderSql(), "uuid, uuid, uuid, bigint, int, text, text",
-                    "'" + UUID.randomUUID() + "', '" + company + "', '" + UUID.randomUUID() + "', 1, null, null, null");
-            assertTrue(indexCondition(start).contains("(id = $1)"), "the start finds its task by its id\n" + start);
+            String start = explainGeneric(schema, HolderStarts.sql(),
+                    "uuid, uuid[], uuid[], bigint[], int[], text[], text[], uuid[], text[], text, text",
+                    "'" + company + "', '{" + UUID.randomUUID() + "}', '{" + UUID.randomUUID() + "}', '{1}', '{NULL}', '{NULL}',"
+                            + " '{NULL}', '{" + UUID.randomUUID() + "}', '{x}', 'topic', 'type'");
+            assertTrue(!start.contains("Seq Scan on tasks") && !start.contains("lease_expires_at_idx")
+                    && indexCondition(start).contains("(id = r.id)"), "the start finds each task by the id its request names\n" + start);
             String heartbeat = explainGeneric(schema, ClaimService.heartbeatSql(), "uuid, uuid, bigint, uuid",
                     "'" + company + "', '" + UUID.randomUUID() + "', 1, null");
             assertTrue(indexCondition(heartbeat).contains("(lease_id = $2)"), "the heartbeat finds its task by its lease\n" + heartbeat);
@@ -86,7 +89,7 @@ class ClaimPlanTest {
                 .chain(() -> run(conn, "create schema " + schema))
                 .chain(() -> copy(conn, schema, "tasks")).chain(() -> copy(conn, schema, "agents"))
                 .chain(() -> copy(conn, schema, "budget_stops")).chain(() -> copy(conn, schema, "leases"))
-                .chain(() -> copy(conn, schema, "runs"))
+                .chain(() -> copy(conn, schema, "runs")).chain(() -> copy(conn, schema, "outbox"))
                 .chain(() -> run(conn, "insert into " + schema + ".tasks (id, company_id, number, identifier, title, status,"
                         + " review_policy, priority, team_id, labels) " + tasksSelect))
                 .chain(() -> run(conn, "analyze " + schema + ".tasks"))).await().indefinitely();

@@ -89,6 +89,24 @@ public class Outbox {
         return insertRows(tx, rows);
     }
 
+    /**
+     * An event serialized for a statement of the caller's own that inserts it into the outbox
+     * (for instance together with the change it describes, in one statement); the caller then
+     * calls {@link #appendedElsewhere()} once the statement has run.
+     */
+    public record Prepared(java.util.UUID eventId, String topic, java.util.UUID companyId, String type, String json) {
+    }
+
+    public Prepared prepare(DomainEvent event) {
+        CloudEvent ce = toCloudEvent(event);
+        return new Prepared(ce.id(), event.type().topic(), ce.companyid(), ce.type(), toJson(ce));
+    }
+
+    /** Wakes the relay for rows a statement of the caller's inserted (see {@link #prepare}). */
+    public void appendedElsewhere() {
+        signal.appended();
+    }
+
     private record OutboxRow(java.util.UUID eventId, String topic, java.util.UUID companyId, String type, String payload) {
     }
 

@@ -36,4 +36,12 @@ public interface TasksConfig {
     @WithDefault("32")
     @WithName("claim-batch-size")
     int claimBatchSize();
+
+    /**
+     * Most holders' starts one statement serves: starts for the same company that arrive while one
+     * batch is in flight go together when it ends. 1 starts one at a time.
+     */
+    @WithDefault("32")
+    @WithName("start-batch-size")
+    int startBatchSize();
 }

@@ -14,7 +14,6 @@ import io.companyagents.tasks.domain.TaskAction;
 import io.companyagents.tasks.domain.TaskStatus;
 import io.companyagents.tasks.domain.Transition;
 import io.companyagents.tasks.repository.TaskRepository;
-import io.companyagents.tasks.repository.TaskRows;
 import io.companyagents.tasks.rest.TaskApi.ActionRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -52,6 +51,9 @@ public class TaskActions {
     @Inject
     Outbox outbox;
 
+    @Inject
+    HolderStarts starts;
+
     public Uni<Task> act(UUID companyId, UUID taskId, String actionName, ActionRequest request, Caller caller) {
         TaskAction action = parse(actionName);
         if (action == TaskAction.claim) {
@@ -66,50 +68,11 @@ public class TaskActions {
         Uni<Task> full = Uni.createFrom().deferred(() -> PipelinedTx.run(pool, tx -> tasks.getForUpdateWithAgent(tx, companyId, taskId, agentId)
                 .chain(locked -> decide(tx, locked.task(), action, body, type, role, agentId, locked.agent(), actorId))));
         if (action == TaskAction.start && agentId != null && body.leaseEpoch() != null) {
-            return startAsHolder(companyId, taskId, agentId, body, actorId)
+            return starts.start(new HolderStarts.Start(companyId, taskId, agentId, body.leaseEpoch(), body.prNumber(),
+                            body.prUrl(), body.branchName(), body.reason()))
                     .chain(started -> started != null ? Uni.createFrom().item(started) : full);
         }
         return full;
-    }
-
-    /**
-     * The holder's start, the commonest action, as one conditional UPDATE: the lifecycle table's
-     * only start is the holder's, from {@code claimed}, and what makes the caller the holder — its
-     * lease, live, with this fencing token — is the statement's condition. Answers null, having
-     * changed nothing, when the task is not so; the caller then takes the general path, which
-     * says why.
-     */
-    private Uni<Task> startAsHolder(UUID companyId, UUID taskId, UUID agentId, ActionRequest body, String actorId) {
-        return PipelinedTx.run(pool, tx -> tx.preparedQuery(START_AS_HOLDER_SQL)
-                .execute(Tuple.tuple().addUUID(taskId).addUUID(companyId).addUUID(agentId).addLong(body.leaseEpoch())
-                        .addInteger(body.prNumber()).addString(body.prUrl()).addString(body.branchName()))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return PipelinedTx.Ending.<Task>of(null);
-                    }
-                    Task started = TaskRows.map(rows.iterator().next());
-                    TaskTransitions.Context ctx = new TaskTransitions.Context(ActorType.agent.name(), actorId, body.reason(),
-                            body.prNumber(), body.prUrl(), body.branchName());
-                    return new PipelinedTx.Ending<>(started, outbox.appendAll(tx,
-                            List.of(TaskTransitions.statusChanged(TaskStatus.claimed, started, TaskAction.start.name(), ctx))));
-                }));
-    }
-
-    /**
-     * The lease's liveness is tested as {@code (…) is true}, which no index can answer: a bare
-     * {@code lease_expires_at > now()} let the generic plan walk the lease-expiry index (the live
-     * leases and every dead entry churn has left there) and filter by id — 150 buffers a start
-     * under load instead of the primary key's few.
-     */
-    private static final String START_AS_HOLDER_SQL = "update tasks t set status = 'in_progress',"
-            + " pr_number = coalesce($5, pr_number), pr_url = coalesce($6, pr_url), branch_name = coalesce($7, branch_name),"
-            + " version = version + 1, updated_at = now()"
-            + " where id = $1 and company_id = $2 and status = 'claimed' and lease_agent_id = $3 and lease_epoch = $4"
-            + " and (lease_expires_at > now()) is true returning " + TaskRows.COLUMNS;
-
-    /** The holder's start statement (for plan checks). */
-    public static String startAsHolderSql() {
-        return START_AS_HOLDER_SQL;
     }
 
     private Uni<PipelinedTx.Ending<Task>> decide(SqlConnection tx, Task task, TaskAction action, ActionRequest body, ActorType type, String role,
