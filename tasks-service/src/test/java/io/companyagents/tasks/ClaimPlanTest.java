@@ -2,6 +2,7 @@ package io.companyagents.tasks;
 
 import io.companyagents.platform.testing.RuntimeTestResource;
 import io.companyagents.tasks.service.ClaimService;
+import io.companyagents.tasks.service.HolderFinishes;
 import io.companyagents.tasks.service.HolderStarts;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,12 +67,29 @@ class ClaimPlanTest {
             db.query("update " + schema + ".tasks set status = 'claimed', lease_id = gen_random_uuid(), lease_agent_id = gen_random_uuid(),"
                     + " lease_epoch = 1, lease_kind = 'work', lease_seconds = 60, lease_expires_at = now() + interval '60 seconds'"
                     + " where number <= 32").execute().await().indefinitely();
+            // every task has had a run: the 32 held ones are running, the rest finished
+            db.query("insert into " + schema + ".runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, status)"
+                    + " select gen_random_uuid(), company_id, id, gen_random_uuid(), gen_random_uuid(), 1,"
+                    + " case when number <= 32 then 'running' else 'succeeded' end from " + schema + ".tasks").execute().await().indefinitely();
+            db.query("analyze " + schema + ".runs").execute().await().indefinitely();
             String start = explainGeneric(schema, HolderStarts.sql(),
                     "uuid, uuid[], uuid[], bigint[], int[], text[], text[], uuid[], text[], text, text",
                     "'" + company + "', '{" + UUID.randomUUID() + "}', '{" + UUID.randomUUID() + "}', '{1}', '{NULL}', '{NULL}',"
                             + " '{NULL}', '{" + UUID.randomUUID() + "}', '{x}', 'topic', 'type'");
             assertTrue(!start.contains("Seq Scan on tasks") && !start.contains("lease_expires_at_idx")
                     && indexCondition(start).contains("(id = r.id)"), "the start finds each task by the id its request names\n" + start);
+            String uuids = "'{" + UUID.randomUUID() + "}'";
+            String finish = explainGeneric(schema, HolderFinishes.sql(), "uuid, uuid[], uuid[], bigint[], text[], text[], text[], int[],"
+                            + " text[], text[], text[], text[], text[], text[], uuid[], text[], uuid[], text[], uuid[],"
+                            + " text, text, text, text, text, text, text, text, text, text, text, text[], uuid[], uuid[], uuid[], uuid[], text",
+                    "'" + company + "', " + uuids + ", " + uuids + ", '{1}', '{s}', '{[]}', '{[]}', '{NULL}', '{NULL}', '{NULL}', '{NULL}',"
+                            + " '{NULL}', '{NULL}', '{NULL}', " + uuids + ", '{x}', " + uuids + ", '{x}', " + uuids + ","
+                            + " 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', '{x}', " + uuids + ", " + uuids + ", " + uuids + ", "
+                            + uuids + ", 'l'");
+            assertTrue(!finish.contains("Seq Scan on tasks") && !finish.contains("Seq Scan on runs")
+                    && !finish.contains("lease_expires_at_idx") && indexCondition(finish).contains("(id = q.q_run)")
+                    && indexCondition(finish).contains("(id = r.task_id)"),
+                    "the finish finds each run by the id its request names, and the run's task by its key\n" + finish);
             String heartbeat = explainGeneric(schema, ClaimService.heartbeatSql(), "uuid, uuid, bigint, uuid",
                     "'" + company + "', '" + UUID.randomUUID() + "', 1, null");
             assertTrue(indexCondition(heartbeat).contains("(lease_id = $2)"), "the heartbeat finds its task by its lease\n" + heartbeat);
@@ -90,6 +108,7 @@ class ClaimPlanTest {
                 .chain(() -> copy(conn, schema, "tasks")).chain(() -> copy(conn, schema, "agents"))
                 .chain(() -> copy(conn, schema, "budget_stops")).chain(() -> copy(conn, schema, "leases"))
                 .chain(() -> copy(conn, schema, "runs")).chain(() -> copy(conn, schema, "outbox"))
+                .chain(() -> copy(conn, schema, "task_dependencies"))
                 .chain(() -> run(conn, "insert into " + schema + ".tasks (id, company_id, number, identifier, title, status,"
                         + " review_policy, priority, team_id, labels) " + tasksSelect))
                 .chain(() -> run(conn, "analyze " + schema + ".tasks"))).await().indefinitely();

@@ -55,6 +55,8 @@ class HolderStartsTest {
         String staleTask = f.createTask("stale token", "none");
         long staleEpoch = f.claim(staleAgent, staleTask, 600).then().statusCode(200).extract().<Integer>path("lease.leaseEpoch");
 
+        double oneStatement = HolderFinishesTest.holderWrites("start", "one_statement");
+        double general = HolderFinishesTest.holderWrites("start", "general");
         ExecutorService threads = Executors.newFixedThreadPool(n + 1);
         CountDownLatch go = new CountDownLatch(1);
         try {
@@ -82,6 +84,8 @@ class HolderStartsTest {
         } finally {
             threads.shutdownNow();
         }
+        assertEquals(n, HolderFinishesTest.holderWrites("start", "one_statement") - oneStatement, "the starts were done by the one statement");
+        assertEquals(1, HolderFinishesTest.holderWrites("start", "general") - general, "the stale token was handed to the general path");
         assertEquals("claimed", f.task(staleTask).get("status"), "a stale token changed nothing");
 
         List<ConsumerRecord<String, String>> records = TestKafka.instance().awaitRecords(Topics.TASKS,

@@ -44,4 +44,11 @@ public interface TasksConfig {
     @WithDefault("32")
     @WithName("start-batch-size")
     int startBatchSize();
+
+    /**
+     * Most holders' successful finishes one statement serves, as with starts. 1 finishes one at a time.
+     */
+    @WithDefault("32")
+    @WithName("finish-batch-size")
+    int finishBatchSize();
 }

@@ -90,6 +90,9 @@ public class HolderStarts {
     @Inject
     TasksConfig config;
 
+    @Inject
+    TaskMetrics metrics;
+
     private RequestCoalescer<UUID, Start, Task> coalescer;
 
     @PostConstruct
@@ -148,6 +151,7 @@ public class HolderStarts {
             if (!started.isEmpty()) {
                 outbox.appendedElsewhere();
             }
+            metrics.holderBatch("start", batch.size(), started.size());
             List<Uni<Task>> answers = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 answers.add(Uni.createFrom().item(started.get((long) i + 1)));

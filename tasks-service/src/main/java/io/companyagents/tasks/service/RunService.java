@@ -40,7 +40,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class RunService {
 
-    private static final String RUN_COLUMNS = "id, task_id, agent_id, kind, status, lease_epoch, started_at, finished_at,"
+    static final String RUN_COLUMNS = "id, task_id, agent_id, kind, status, lease_epoch, started_at, finished_at,"
             + " branch_name, base_branch, target_branch, commits::text as commits, files_modified::text as files_modified,"
             + " pr_number, pr_url, merge_outcome, summary, usage::text as usage";
 
@@ -60,6 +60,9 @@ public class RunService {
     Outbox outbox;
 
     @Inject
+    HolderFinishes finishes;
+
+    @Inject
     ObjectMapper mapper;
 
     public record RunFilter(UUID taskId, UUID agentId, String status) {
@@ -76,6 +79,15 @@ public class RunService {
         if (type == ActorType.board) {
             caller.requireWrite();
         }
+        if (type == ActorType.agent && HolderFinishes.applies(req)) {
+            // the plain case in one statement; anything else changes nothing there and is decided below
+            return finishes.finish(new HolderFinishes.Finish(companyId, runId, UUID.fromString(actorId), req))
+                    .chain(row -> row != null ? Uni.createFrom().item(view(row)) : finishGeneral(companyId, runId, req, type, actorId));
+        }
+        return finishGeneral(companyId, runId, req, type, actorId);
+    }
+
+    private Uni<RunApi.RunView> finishGeneral(UUID companyId, UUID runId, RunApi.FinishRequest req, ActorType type, String actorId) {
         // BEGIN travels with the locking read, the run's and the task's updates together, COMMIT with the events' insert
         return PipelinedTx.run(pool, tx -> tx.preparedQuery(LOCK_RUN_AND_TASK_SQL).execute(Tuple.of(companyId, runId)).chain(locked -> {
             if (locked.size() == 0) {

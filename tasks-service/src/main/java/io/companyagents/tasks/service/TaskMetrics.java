@@ -20,6 +20,10 @@ import jakarta.inject.Inject;
  *   <li>{@code company_agents_claim_batch}: claims served per claim transaction (summary; more than one
  *       when claims with the same filters queued behind one in flight);</li>
  *   <li>{@code company_agents_claims_waiting}: claims queued behind a claim transaction in flight;</li>
+ *   <li>{@code company_agents_holder_writes_total{action="start"|"finish", path="one_statement"|"general"}}: holders'
+ *       starts and successful finishes done by the one-statement path, and those it handed to the general
+ *       path (not the plain case, or refused);</li>
+ *   <li>{@code company_agents_holder_batch{action}}: holders' writes served per one-statement batch (summary);</li>
  *   <li>{@code company_agents_lease_expiries_total}: leases the reaper ended because they expired;</li>
  *   <li>{@code company_agents_lease_reaper_batch}: leases ended per non-empty reaper transaction (summary);</li>
  *   <li>{@code company_agents_tasks_ready}, {@code company_agents_leases_active},
@@ -47,6 +51,8 @@ public class TaskMetrics {
     private Counter expiries;
     private DistributionSummary reaperBatch;
     private DistributionSummary claimBatch;
+    private final java.util.Map<String, Counter> holderWrites = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, DistributionSummary> holderBatches = new java.util.concurrent.ConcurrentHashMap<>();
 
     @PostConstruct
     void register() {
@@ -72,6 +78,21 @@ public class TaskMetrics {
     /** One claim transaction served {@code claims} claims. */
     public void claimBatch(int claims) {
         claimBatch.record(claims);
+    }
+
+    /** One statement served {@code batch} holders' {@code action}s, of which {@code done} were done there. */
+    public void holderBatch(String action, int batch, int done) {
+        holderBatches.computeIfAbsent(action, a -> DistributionSummary.builder("company_agents.holder.batch")
+                .description("Holders' writes served per one-statement batch").tag("action", a)
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry)).record(batch);
+        holderWrite(action, "one_statement").increment(done);
+        holderWrite(action, "general").increment(batch - done);
+    }
+
+    private Counter holderWrite(String action, String path) {
+        return holderWrites.computeIfAbsent(action + "/" + path, k -> Counter.builder("company_agents.holder.writes")
+                .description("Holders' starts and successful finishes, by the path that did them")
+                .tag("action", action).tag("path", path).register(registry));
     }
 
     void onStart(@Observes StartupEvent ignored) {
