@@ -42,7 +42,9 @@ import java.util.UUID;
  * everything that makes this the plain case holds: the run is the caller's and running, it is the
  * task's current run, the task is {@code in_progress} under the caller's live work lease with this
  * fencing token, and, where the task would complete, no child is open and nothing depends on it.
- * Those two are looked at again once the task is locked ({@code finish_guard}, migration V1_4): a
+ * A run or task another transaction holds is skipped, not waited for (that request goes the general
+ * path, which waits), so one held row never stalls the company's batches behind it.
+ * Children and dependents are looked at again once the task is locked ({@code finish_guard}, migration V1_4): a
  * child or dependency added while the statement waited for the lock undoes the whole statement.
  * The events are serialized here with holes for what only the locked rows know (identifier, new
  * status, attempts, version, project, team, the lease and its expiry), which the statement fills.
@@ -146,7 +148,7 @@ public class HolderFinishes {
             + "   and (t.company_id = $1) is true and t.run_id = r.id and t.status = 'in_progress' and t.lease_kind = 'work'"
             + "   and t.lease_agent_id = req.q_agent and t.lease_epoch = req.q_epoch and (t.lease_expires_at > now()) is true"
             + "   and (t.review_policy <> 'none' or (not exists (" + CHILD_OPEN + ") and not exists (" + HAS_DEPENDENTS + ")))"
-            + "   for update of r, t),"
+            + "   for update of r, t skip locked),"
             + " ru as (update runs set status = 'succeeded', finished_at = now(), summary = k.q_summary,"
             + "   commits = k.q_commits::jsonb, files_modified = k.q_files::jsonb, pr_number = k.q_pr_number, pr_url = k.q_pr_url,"
             + "   branch_name = k.q_branch, base_branch = k.q_base, target_branch = k.q_target, merge_outcome = k.q_merge,"

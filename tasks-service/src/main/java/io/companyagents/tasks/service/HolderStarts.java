@@ -42,6 +42,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class HolderStarts {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HolderStarts.class);
+
     /** What the holder asks for. */
     public record Start(UUID companyId, UUID taskId, UUID agentId, long leaseEpoch, Integer prNumber, String prUrl,
                         String branchName, String reason) {
@@ -155,6 +157,15 @@ public class HolderStarts {
             List<Uni<Task>> answers = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 answers.add(Uni.createFrom().item(started.get((long) i + 1)));
+            }
+            return answers;
+        }).onFailure().recoverWithItem(failure -> {
+            // one statement: a failure changed nothing, and the general path decides each request on its own
+            LOG.warnf("a batch of %d starts went the general path: %s", batch.size(), failure.getMessage());
+            metrics.holderBatch("start", batch.size(), 0);
+            List<Uni<Task>> answers = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                answers.add(Uni.createFrom().nullItem());
             }
             return answers;
         });
