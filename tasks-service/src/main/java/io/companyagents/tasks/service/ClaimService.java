@@ -97,26 +97,59 @@ public class ClaimService {
         return claim.invoke(metrics::claimed);
     }
 
-    /** One claim alone: the single statement below, then the events with the commit. */
+    /**
+     * One claim alone: the single statement below, its three events included (written by the
+     * statement itself, see {@link EventHoles}), without {@code BEGIN}/{@code COMMIT}: one round trip.
+     */
     private Uni<Claimed> claimOne(Filter filter, Wanted w) {
-        // two round trips: BEGIN with the claim, the events' insert with COMMIT
-        return PipelinedTx.run(pool, tx -> tx.preparedQuery(CLAIM_NEXT_SQL[filter.variant()])
+        ClaimEvents events = claimEvents(filter.companyId(), w);
+        return pool.preparedQuery(CLAIM_NEXT_SQL[filter.variant()])
                 .execute(Tuple.tuple().addUUID(filter.companyId()).addUUID(filter.teamId()).addArrayOfString(filter.labelArray())
                         .addUUID(w.agentId()).addUUID(w.leaseId()).addInteger(w.seconds()).addUUID(w.runId())
-                        .addBoolean(config.relaxedClaimCommit()))
+                        .addBoolean(config.relaxedClaimCommit())
+                        .addUUID(events.lease().eventId()).addString(events.lease().json())
+                        .addUUID(events.run().eventId()).addString(events.run().json())
+                        .addUUID(events.status().eventId()).addString(events.status().json())
+                        .addString(events.task().toString()).addString(EventType.LEASE_GRANTED.topic())
+                        .addString(events.lease().type()).addString(events.run().type()).addString(events.status().type()))
                 .map(rows -> {
                     var row = rows.iterator().next();
                     AgentState agent = new AgentState(w.agentId(), null, null, row.getString("agent_status"),
                             row.getBoolean("agent_stopped"));
+                    // an agent that may not claim claimed nothing: the statement's candidate requires an eligible agent
                     checkEligible(agent, w.agentId());
                     if (row.getUUID("id") == null) {
-                        return PipelinedTx.Ending.of(new Claimed(null, null, null));
+                        return new Claimed(null, null, null);
                     }
-                    Task task = TaskRows.map(row);
-                    TaskStatus from = TaskStatus.valueOf(row.getString("previous_status"));
-                    return new PipelinedTx.Ending<>(new Claimed(task, w.leaseId(), w.runId()),
-                            outbox.appendAll(tx, leaseAndRunEvents(task, from, w.actorType(), w.actorId(), "claim")));
-                }));
+                    outbox.appendedElsewhere();
+                    return new Claimed(TaskRows.map(row), w.leaseId(), w.runId());
+                });
+    }
+
+    /** A claim's events, serialized with the task's id (unknown until the statement picks it) as a placeholder. */
+    private record ClaimEvents(UUID task, Outbox.Prepared lease, Outbox.Prepared run, Outbox.Prepared status) {
+    }
+
+    private ClaimEvents claimEvents(UUID companyId, Wanted w) {
+        UUID task = UUID.randomUUID();
+        Outbox.Prepared lease = outbox.prepare(new DomainEvent(EventType.LEASE_GRANTED, companyId, w.actorType(), w.actorId(),
+                "lease", w.leaseId().toString(), new EventPayloads.LeaseChanged(w.leaseId(), task, w.agentId(), w.runId(), -1,
+                "work", null)));
+        Outbox.Prepared run = outbox.prepare(new DomainEvent(EventType.RUN_STARTED, companyId, w.actorType(), w.actorId(),
+                "run", w.runId().toString(), new EventPayloads.RunStarted(w.runId(), task, w.agentId(), w.leaseId(), -1)));
+        Outbox.Prepared status = outbox.prepare(new DomainEvent(EventType.TASK_STATUS_CHANGED, companyId, w.actorType(), w.actorId(),
+                "task", task.toString(), new EventPayloads.TaskStatusChanged(task, task + ":identifier", task + ":from",
+                TaskStatus.claimed.name(), TaskAction.claim.name(), null, -1, -1, -1)));
+        String t = task.toString();
+        boolean intact = lease.json().contains(t) && run.json().contains(t) && status.json().contains(t)
+                && EventHoles.once(lease.json(), EventHoles.LEASE_EPOCH) && EventHoles.once(lease.json(), EventHoles.EXPIRES_AT)
+                && EventHoles.once(run.json(), EventHoles.LEASE_EPOCH) && EventHoles.once(status.json(), EventHoles.LEASE_EPOCH)
+                && EventHoles.once(status.json(), '"' + t + ":identifier\"") && EventHoles.once(status.json(), '"' + t + ":from\"")
+                && EventHoles.once(status.json(), EventHoles.ATTEMPTS) && EventHoles.once(status.json(), EventHoles.VERSION);
+        if (!intact) {
+            throw new IllegalStateException("a claim event lost a placeholder in serialization");
+        }
+        return new ClaimEvents(task, lease, run, status);
     }
 
     /**
@@ -275,6 +308,20 @@ public class ClaimService {
             + "   select run_id, company_id, id, lease_agent_id, lease_id, lease_epoch, 'work' from claimed)"
             + " select case when $6 then set_config('synchronous_commit', 'off', true) end as relaxed, claimed.* from claimed";
 
+    /** The claim's events ($10, $12, $14, serialized with the task placeholder $15) filled from the claimed row. */
+    private static final String CLAIM_LEASE_EVENT = EventHoles.replace(EventHoles.fillKey(EventHoles.fillKey("$10::text",
+                    EventHoles.LEASE_EPOCH, "claimed.lease_epoch"), EventHoles.EXPIRES_AT, EventHoles.jsonOrNull("claimed.lease_expires_at")),
+            "$15::text", "claimed.id::text");
+    private static final String CLAIM_RUN_EVENT = EventHoles.replace(EventHoles.fillKey("$12::text", EventHoles.LEASE_EPOCH,
+            "claimed.lease_epoch"), "$15::text", "claimed.id::text");
+    private static final String CLAIM_STATUS_EVENT = EventHoles.replace(EventHoles.fillKey(EventHoles.fillKey(EventHoles.fillKey(
+                                    EventHoles.replace(EventHoles.replace("$14::text",
+                                                    EventHoles.quoted("$15::text", ":identifier"), "to_json(claimed.identifier)::text"),
+                                            EventHoles.quoted("$15::text", ":from"), "to_json(claimed.previous_status)::text"),
+                                    EventHoles.LEASE_EPOCH, "claimed.lease_epoch"), EventHoles.ATTEMPTS, "claimed.attempts"),
+                    EventHoles.VERSION, "claimed.version"),
+            "$15::text", "claimed.id::text");
+
     /**
      * The whole claim in one statement: the agent's eligibility, the best eligible task picked
      * with {@code FOR UPDATE SKIP LOCKED}, its lease (fencing token bumped, expiry from the
@@ -309,6 +356,10 @@ public class ClaimService {
                 + "   select $5, company_id, id, $4, $7, lease_epoch, 'work' from claimed),"
                 + " run as (insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind)"
                 + "   select $7, company_id, id, $4, $5, lease_epoch, 'work' from claimed)"
+                + ", o as (insert into outbox (event_id, topic, company_id, event_type, payload)"
+                + "   select e.id, $16::text, claimed.company_id, e.type, e.payload from claimed cross join lateral (values"
+                + "     (1, $9::uuid, $17::text, " + CLAIM_LEASE_EVENT + "), (2, $11::uuid, $18::text, " + CLAIM_RUN_EVENT + "),"
+                + "     (3, $13::uuid, $19::text, " + CLAIM_STATUS_EVENT + ")) as e(i, id, type, payload) order by e.i)"
                 + " select agent.status as agent_status, agent.stopped as agent_stopped,"
                 + " case when $8 and claimed.id is not null then set_config('synchronous_commit', 'off', true) end as relaxed,"
                 + " $2::uuid as team_filter, $3::text[] as label_filter, claimed.*"

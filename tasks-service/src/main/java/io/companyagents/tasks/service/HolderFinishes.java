@@ -19,6 +19,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+
+import static io.companyagents.tasks.service.EventHoles.fillKey;
+import static io.companyagents.tasks.service.EventHoles.jsonOrNull;
+import static io.companyagents.tasks.service.EventHoles.quoted;
+import static io.companyagents.tasks.service.EventHoles.replace;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -71,9 +76,9 @@ public class HolderFinishes {
      * holds once. A request's text cannot contain a placeholder it never saw, so replacing every
      * occurrence touches nothing else.
      */
-    static final String ATTEMPTS_HOLE = "\"attempts\":-1";
-    static final String VERSION_HOLE = "\"version\":-1";
-    static final String EXPIRES_HOLE = "\"expiresAt\":null";
+    static final String ATTEMPTS_HOLE = EventHoles.ATTEMPTS;
+    static final String VERSION_HOLE = EventHoles.VERSION;
+    static final String EXPIRES_HOLE = EventHoles.EXPIRES_AT;
 
     /** The placeholders of one request. */
     record Holes(UUID task, UUID lease, UUID project, UUID team) {
@@ -92,25 +97,6 @@ public class HolderFinishes {
         String action() {
             return project + ":action";
         }
-    }
-
-    private static String replace(String expr, String what, String with) {
-        return "replace(" + expr + ", " + what + ", " + with + ")";
-    }
-
-    /** A quoted placeholder ({@code "…"}) built in SQL from a request column and an optional suffix. */
-    private static String quoted(String column, String suffix) {
-        return "'\"' || " + column + (suffix.isEmpty() ? "" : " || '" + suffix + "'") + " || '\"'";
-    }
-
-    private static String jsonOrNull(String sqlValue) {
-        return "coalesce(to_json(" + sqlValue + ")::text, 'null')";
-    }
-
-    /** Replaces the hole {@code "key":placeholder} with {@code "key":} and the JSON text given. */
-    private static String fillKey(String expr, String hole, String jsonText) {
-        String key = hole.substring(0, hole.indexOf(':') + 1);
-        return replace(expr, "'" + hole + "'", "'" + key + "' || " + jsonText);
     }
 
     private static final String CHILD_OPEN = "select 1 from tasks c where c.parent_task_id = t.id and c.status not in ('completed', 'cancelled')";
@@ -236,8 +222,7 @@ public class HolderFinishes {
         }
 
         private static boolean once(String json, String hole) {
-            int at = json.indexOf(hole);
-            return at >= 0 && json.indexOf(hole, at + 1) < 0;
+            return EventHoles.once(json, hole);
         }
     }
 

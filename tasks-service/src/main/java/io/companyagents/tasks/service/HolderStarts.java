@@ -51,8 +51,8 @@ public class HolderStarts {
 
     /** The holes in a serialized event, each as Jackson writes the key and its placeholder value. */
     static final String IDENTIFIER_HOLE = "\"identifier\":\"{identifier}\"";
-    static final String ATTEMPTS_HOLE = "\"attempts\":-1";
-    static final String VERSION_HOLE = "\"version\":-1";
+    static final String ATTEMPTS_HOLE = EventHoles.ATTEMPTS;
+    static final String VERSION_HOLE = EventHoles.VERSION;
 
     /**
      * The start of every request of a batch ({@code n} numbers them), and its event. A task named
@@ -68,8 +68,8 @@ public class HolderStarts {
             + "   from req where t.id = req.id and t.company_id = $1 and t.status = 'claimed' and t.lease_agent_id = req.agent_id"
             + "   and t.lease_epoch = req.epoch and (t.lease_expires_at > now()) is true"
             + "   returning " + TaskRows.COLUMNS + ", req.n, req.event_id,"
-            + "   replace(replace(replace(req.payload, '" + IDENTIFIER_HOLE + "', '\"identifier\":' || to_json(t.identifier)::text),"
-            + "     '" + ATTEMPTS_HOLE + "', '\"attempts\":' || t.attempts), '" + VERSION_HOLE + "', '\"version\":' || t.version) as event),"
+            + "   " + EventHoles.fillKey(EventHoles.fillKey(EventHoles.fillKey("req.payload", IDENTIFIER_HOLE, "to_json(t.identifier)::text"),
+                    ATTEMPTS_HOLE, "t.attempts"), VERSION_HOLE, "t.version") + " as event),"
             + " o as (insert into outbox (event_id, topic, company_id, event_type, payload)"
             + "   select event_id, $10, $1, $11, event from u order by n)"
             + " select * from u";
@@ -129,6 +129,10 @@ public class HolderStarts {
         for (int i = 0; i < size; i++) {
             Start s = batch.get(i);
             Outbox.Prepared event = outbox.prepare(event(s));
+            if (!EventHoles.once(event.json(), IDENTIFIER_HOLE) || !EventHoles.once(event.json(), ATTEMPTS_HOLE)
+                    || !EventHoles.once(event.json(), VERSION_HOLE)) {
+                throw new IllegalStateException("a start event lost a placeholder in serialization");
+            }
             ids[i] = s.taskId();
             agents[i] = s.agentId();
             epochs[i] = s.leaseEpoch();
