@@ -79,7 +79,10 @@ public class UpCommand implements Callable<Integer> {
             err.println(line);
             err.flush();
         });
-        Thread hook = new Thread(launcher::close, "company-agents-shutdown");
+        Thread hook = new Thread(() -> {
+            launcher.close();
+            haltIfShutdownHangs(err);
+        }, "company-agents-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         RunningSystem system;
         try {
@@ -108,6 +111,35 @@ public class UpCommand implements Callable<Integer> {
                 .withDatabaseUrl(databaseUrl)
                 .withKafkaBootstrapServers(kafkaBootstrapServers)
                 .withReadyTimeout(Duration.ofSeconds(readyTimeoutSeconds));
+    }
+
+    /** How long the JVM may take to exit once everything `up` started has stopped. */
+    static final long EXIT_GRACE_MILLIS = 15_000;
+
+    /**
+     * Everything is stopped; what is left is the JVM's own exit, which runs every library's
+     * shutdown hook. One that hangs must not keep {@code up} from ending on Ctrl-C: after a grace
+     * period, a watchdog prints where each thread is (to find the culprit) and halts.
+     */
+    private static void haltIfShutdownHangs(PrintWriter err) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(EXIT_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            err.println("The JVM did not exit " + EXIT_GRACE_MILLIS / 1000 + " s after everything stopped; halting. Threads:");
+            Thread.getAllStackTraces().forEach((thread, stack) -> {
+                err.println("  " + thread.getName() + (thread.isDaemon() ? " (daemon)" : "") + " " + thread.getState());
+                for (StackTraceElement frame : stack) {
+                    err.println("      at " + frame);
+                }
+            });
+            err.flush();
+            Runtime.getRuntime().halt(130);
+        }, "company-agents-exit-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     private static void removeHook(Thread hook) {
