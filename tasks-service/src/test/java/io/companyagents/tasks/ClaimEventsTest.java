@@ -65,6 +65,7 @@ class ClaimEventsTest {
         assertEquals(epoch, g.path("leaseEpoch").asLong());
         assertEquals("work", g.path("kind").asText());
         assertEquals(expires.toInstant(), OffsetDateTime.parse(g.path("expiresAt").asText()).toInstant(), "the lease's own expiry");
+        assertEquals((String) claim.path("lease.expiresAt"), g.path("expiresAt").asText(), "written as the service writes instants");
 
         JsonNode started = JSON.readTree(records.get(1).value());
         assertEquals("run/" + run, started.path("subject").asText());

@@ -50,7 +50,8 @@ class HolderFinishesTest {
     @Inject
     Pool db;
 
-    private record Work(UUID agent, String task, String policy, String run, String lease, long epoch, UUID project, UUID team) {
+    private record Work(UUID agent, String task, String policy, String run, String lease, long epoch, UUID project, UUID team,
+                        String expiresAt) {
     }
 
     private static Work claimAndStart(TaskFixtures f, String policy, int i) {
@@ -66,7 +67,8 @@ class HolderFinishesTest {
         Response claim = f.claim(agent, task, 600).then().statusCode(200).extract().response();
         long epoch = claim.<Integer>path("lease.leaseEpoch");
         f.act(agent, task, "start", Map.of("leaseEpoch", epoch)).then().statusCode(200);
-        return new Work(agent, task, policy, claim.path("run.id"), claim.path("lease.id"), epoch, project, team);
+        return new Work(agent, task, policy, claim.path("run.id"), claim.path("lease.id"), epoch, project, team,
+                claim.path("lease.expiresAt"));
     }
 
     private static Map<String, Object> finishBody(long epoch, int i) {
@@ -196,6 +198,7 @@ class HolderFinishesTest {
             assertEquals(w.epoch(), ld.path("leaseEpoch").asLong());
             OffsetDateTime expires = OffsetDateTime.parse(ld.path("expiresAt").asText());
             assertTrue(expires.isAfter(OffsetDateTime.now().plusSeconds(500)), "the expiry the lease had: " + expires);
+            assertEquals(w.expiresAt(), ld.path("expiresAt").asText(), "the lease's expiry, written as the service writes instants");
 
             Row ended = db.preparedQuery("select ended_at, end_reason from leases where id = $1")
                     .execute(Tuple.of(UUID.fromString(w.lease()))).await().indefinitely().iterator().next();

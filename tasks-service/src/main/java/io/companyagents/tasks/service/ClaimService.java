@@ -310,7 +310,7 @@ public class ClaimService {
 
     /** The claim's events ($10, $12, $14, serialized with the task placeholder $15) filled from the claimed row. */
     private static final String CLAIM_LEASE_EVENT = EventHoles.replace(EventHoles.fillKey(EventHoles.fillKey("$10::text",
-                    EventHoles.LEASE_EPOCH, "claimed.lease_epoch"), EventHoles.EXPIRES_AT, EventHoles.jsonOrNull("claimed.lease_expires_at")),
+                    EventHoles.LEASE_EPOCH, "claimed.lease_epoch"), EventHoles.EXPIRES_AT, EventHoles.jsonInstantOrNull("claimed.lease_expires_at")),
             "$15::text", "claimed.id::text");
     private static final String CLAIM_RUN_EVENT = EventHoles.replace(EventHoles.fillKey("$12::text", EventHoles.LEASE_EPOCH,
             "claimed.lease_epoch"), "$15::text", "claimed.id::text");

@@ -38,6 +38,14 @@ final class EventHoles {
         return "coalesce(to_json(" + sqlValue + ")::text, 'null')";
     }
 
+    /**
+     * A timestamp as JSON text the way the service's own serializer writes an instant — UTC with a
+     * {@code Z}, trailing zeros of the fraction dropped ({@code "2026-12-07T01:06:51.12345Z"}) — or {@code null}.
+     */
+    static String jsonInstantOrNull(String sqlValue) {
+        return "coalesce(rtrim(to_json((" + sqlValue + ") at time zone 'UTC')::text, '\"') || 'Z\"', 'null')";
+    }
+
     /** Replaces the keyed hole {@code "key":sentinel} with {@code "key":} and the JSON text given. */
     static String fillKey(String expr, String hole, String jsonText) {
         String key = hole.substring(0, hole.indexOf(':') + 1);

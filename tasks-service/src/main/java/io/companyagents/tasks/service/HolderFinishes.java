@@ -117,7 +117,7 @@ public class HolderFinishes {
                     ATTEMPTS_HOLE, "t.attempts"), VERSION_HOLE, "t.version"),
             "k.q_ph_task::text", "t.id::text");
 
-    private static final String LEASE_PAYLOAD = replace(replace(fillKey("k.q_lease_payload", EXPIRES_HOLE, jsonOrNull("k.k_expires")),
+    private static final String LEASE_PAYLOAD = replace(replace(fillKey("k.q_lease_payload", EXPIRES_HOLE, EventHoles.jsonInstantOrNull("k.k_expires")),
                     "k.q_ph_lease::text", "k.k_lease::text"),
             "k.q_ph_task::text", "t.id::text");
 
