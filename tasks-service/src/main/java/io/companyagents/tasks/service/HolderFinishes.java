@@ -22,6 +22,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 import static io.companyagents.tasks.service.EventHoles.fillKey;
 import static io.companyagents.tasks.service.EventHoles.jsonOrNull;
+import static io.companyagents.tasks.service.EventHoles.once;
 import static io.companyagents.tasks.service.EventHoles.quoted;
 import static io.companyagents.tasks.service.EventHoles.replace;
 import jakarta.annotation.PostConstruct;
@@ -220,10 +221,6 @@ public class HolderFinishes {
                     && once(status.json(), '"' + holes.action() + '"')
                     && once(status.json(), ATTEMPTS_HOLE) && once(status.json(), VERSION_HOLE) && once(lease.json(), EXPIRES_HOLE);
         }
-
-        private static boolean once(String json, String hole) {
-            return EventHoles.once(json, hole);
-        }
     }
 
     private Prepared prepare(Finish f) {
@@ -233,7 +230,7 @@ public class HolderFinishes {
         String agentId = f.agentId().toString();
         DomainEvent run = new DomainEvent(EventType.RUN_FINISHED, f.companyId(), actor, agentId, "run", f.runId().toString(),
                 new EventPayloads.RunFinished(f.runId(), h.task(), f.agentId(), h.project(), h.team(), "succeeded", req.summary(),
-                        usage(req.usage())));
+                        RunService.usage(req.usage())));
         DomainEvent status = new DomainEvent(EventType.TASK_STATUS_CHANGED, f.companyId(), actor, agentId, "task", h.task().toString(),
                 new EventPayloads.TaskStatusChanged(h.task(), h.identifier(), TaskStatus.in_progress.name(), h.to(), h.action(),
                         req.summary(), req.leaseEpoch(), -1, -1));
@@ -257,7 +254,7 @@ public class HolderFinishes {
         }
         if (sent.isEmpty()) {
             metrics.holderBatch("finish", size, 0);
-            return Uni.createFrom().item(nothing(size));
+            return Uni.createFrom().item(RequestCoalescer.nullAnswers(size));
         }
         int n = sent.size();
         UUID[] runs = new UUID[n];
@@ -338,7 +335,7 @@ public class HolderFinishes {
                         outbox.appendedElsewhere();
                     }
                     metrics.holderBatch("finish", size, finished.size());
-                    List<Uni<Row>> answers = nothing(size);
+                    List<Uni<Row>> answers = RequestCoalescer.nullAnswers(size);
                     for (int j = 0; j < n; j++) {
                         answers.set(sent.get(j), Uni.createFrom().item(finished.get((long) j + 1)));
                     }
@@ -348,7 +345,7 @@ public class HolderFinishes {
                     // one statement: a failure changed nothing, and the general path decides each request on its own
                     LOG.warnf("a batch of %d finishes went the general path: %s", n, failure.getMessage());
                     metrics.holderBatch("finish", size, 0);
-                    return nothing(size);
+                    return RequestCoalescer.nullAnswers(size);
                 });
     }
 
@@ -366,16 +363,4 @@ public class HolderFinishes {
         return prepared.get(0);
     }
 
-    private static List<Uni<Row>> nothing(int size) {
-        List<Uni<Row>> answers = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            answers.add(Uni.createFrom().nullItem());
-        }
-        return answers;
-    }
-
-    private static EventPayloads.Usage usage(RunApi.Usage u) {
-        return u == null ? null : new EventPayloads.Usage(u.provider(), u.model(), u.inputTokens(), u.outputTokens(),
-                u.cachedInputTokens(), u.costMicros());
-    }
 }

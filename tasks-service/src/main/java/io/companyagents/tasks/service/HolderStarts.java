@@ -167,11 +167,7 @@ public class HolderStarts {
             // one statement: a failure changed nothing, and the general path decides each request on its own
             LOG.warnf("a batch of %d starts went the general path: %s", batch.size(), failure.getMessage());
             metrics.holderBatch("start", batch.size(), 0);
-            List<Uni<Task>> answers = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                answers.add(Uni.createFrom().nullItem());
-            }
-            return answers;
+            return RequestCoalescer.<Task>nullAnswers(batch.size());
         });
     }
 }

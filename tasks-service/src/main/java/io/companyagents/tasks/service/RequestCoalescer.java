@@ -60,6 +60,15 @@ public final class RequestCoalescer<K, T, R> {
         });
     }
 
+    /** An answer for each of {@code size} requests that is null: "nothing done here", for the caller to go on. */
+    public static <R> List<Uni<R>> nullAnswers(int size) {
+        List<Uni<R>> answers = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            answers.add(Uni.createFrom().nullItem());
+        }
+        return answers;
+    }
+
     /** Requests queued behind a batch in flight, over every key. */
     public int waiting() {
         int n = 0;

@@ -261,7 +261,8 @@ public class RunService {
                 json(r.getString("usage")));
     }
 
-    private static EventPayloads.Usage usage(RunApi.Usage u) {
+    /** The usage a run reports, as its {@code run.finished} event carries it for the ledger. */
+    static EventPayloads.Usage usage(RunApi.Usage u) {
         return u == null ? null : new EventPayloads.Usage(u.provider(), u.model(), u.inputTokens(), u.outputTokens(),
                 u.cachedInputTokens(), u.costMicros());
     }
