@@ -129,6 +129,23 @@ class BudgetConsumerTest {
         await().atMost(WAIT).until(() -> "paused".equals(status(company, agent)));
     }
 
+    @Test
+    void aRecordWhoseTypeHeaderNamesAnotherLedgerEventIsSkippedUnread() {
+        UUID company = Org.company("Budget Header");
+        UUID agent = Org.agent(company, "Header", "engineer", "");
+        String skipped = "not json {" + UUID.randomUUID();
+        String read = "not json {" + UUID.randomUUID();
+        // one key, so the three are consumed in this order
+        TestKafka.instance().sendTyped(Topics.LEDGER, company.toString(), "io.companyagents.cost.recorded", skipped);
+        TestKafka.instance().sendTyped(Topics.LEDGER, company.toString(), "io.companyagents.budget.exceeded", read);
+        TestKafka.instance().sendTyped(Topics.LEDGER, company.toString(), "io.companyagents.budget.exceeded",
+                budgetEvent("exceeded", company, "agent", agent, true));
+        await().atMost(WAIT).until(() -> "paused".equals(status(company, agent)));
+        TestKafka.instance().awaitRecords(Topics.DEAD_LETTER, r -> read.equals(r.value()), 1, WAIT);
+        assertEquals(List.of(), TestKafka.instance().recordsWithin(Topics.DEAD_LETTER, r -> skipped.equals(r.value()),
+                Duration.ofSeconds(2)), "a record the header names as no budget signal is skipped, not parked");
+    }
+
     private static void send(String event) {
         // the company id is in the event; every event of one test shares its partition
         String key = event.contains("\"companyid\"") ? event.replaceAll(".*\"companyid\":\"([^\"]+)\".*", "$1") : "poison";

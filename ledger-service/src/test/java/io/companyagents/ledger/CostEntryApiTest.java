@@ -236,6 +236,31 @@ class CostEntryApiTest {
     }
 
     @Test
+    void aRecordWhoseTypeHeaderNamesAnEventTheLedgerDoesNotApplyIsSkippedUnread() {
+        LedgerFixtures f = new LedgerFixtures();
+        UUID agent = UUID.randomUUID();
+        f.agentInTeam(agent, UUID.randomUUID());
+        UUID task = UUID.randomUUID();
+        UUID skipped = UUID.randomUUID();
+        UUID read = UUID.randomUUID();
+        // two bodies the ledger cannot parse; only their type headers differ
+        TestKafka.instance().sendTyped(Topics.TASKS, f.company.toString(), "io.companyagents.task.status_changed", "{not json " + skipped);
+        TestKafka.instance().sendTyped(Topics.TASKS, f.company.toString(), "io.companyagents.run.finished", "{not json " + read);
+        UUID run = UUID.randomUUID();
+        TestKafka.instance().sendTyped(Topics.TASKS, f.company.toString(), "io.companyagents.run.finished",
+                runFinished(Ids.newId(), f.company, agent, run, task, "claude-sonnet-4", 5L));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> f.asOwner().get(f.base() + "/cost-entries?taskId=" + task)
+                .then().extract().<List<?>>path("items").size() == 1);
+        f.asOwner().get(f.base() + "/cost-entries?taskId=" + task).then().statusCode(200)
+                .body("items[0].runId", equalTo(run.toString())).body("items[0].costMicros", equalTo(5));
+        // the one named run.finished was read, found to be no event, and parked; the other was never read
+        TestKafka.instance().awaitRecords(Topics.DEAD_LETTER, r -> r.value().contains(read.toString()), 1, Duration.ofSeconds(30));
+        assertEquals(List.of(), LedgerFixtures.recordsWithin(Topics.DEAD_LETTER, r -> r.value().contains(skipped.toString()),
+                Duration.ofSeconds(2)), "a record the ledger does not need is skipped, not parked");
+    }
+
+    @Test
     void theProvidersAndTheirPricesAreSeededByMigrations() {
         List<Map<String, Object>> providers = given().auth().oauth2(TestTokens.agent(UUID.randomUUID(), UUID.randomUUID()))
                 .get("/api/v1/providers").then().statusCode(200).body("nextCursor", nullValue())

@@ -2,6 +2,7 @@ package io.companyagents.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.companyagents.platform.events.KafkaSend;
 import io.companyagents.platform.events.Topics;
 import io.companyagents.platform.testing.RuntimeTestResource;
 import io.companyagents.platform.testing.TestKafka;
@@ -53,6 +54,8 @@ class ClaimEventsTest {
         for (ConsumerRecord<String, String> r : records) {
             assertFalse(r.value().contains(":identifier\"") || r.value().contains(":from\"") || r.value().contains(":-1"),
                     "no placeholder left: " + r.value());
+            assertEquals(r.value().replaceAll(".*\"type\":\"([^\"]+)\".*", "$1"), KafkaSend.typeHeader(r),
+                    "the record's type header names the body's type");
         }
 
         JsonNode granted = JSON.readTree(records.get(0).value());

@@ -3,6 +3,8 @@ package io.companyagents.agents.messaging;
 import io.companyagents.platform.inbox.PoisonEventException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.companyagents.agents.service.BudgetEnforcement;
+import io.companyagents.platform.events.EventType;
+import io.companyagents.platform.events.KafkaSend;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,16 +14,20 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Applies the ledger's budget hard stops and recoveries to the org. Other ledger events are
- * skipped. Transient failures (the database away) are retried with back-off; a poison event
+ * skipped, unread when their type header names them. Transient failures (the database away) are retried with back-off; a poison event
  * fails at once, the connector moves it to the dead-letter topic and the channel keeps running.
  */
 @ApplicationScoped
 public class BudgetEventConsumer {
 
     private static final Logger LOG = Logger.getLogger(BudgetEventConsumer.class);
+
+    /** The types this consumer applies; a record whose type header names another is skipped without parsing. */
+    private static final Set<String> APPLIED = Set.of(EventType.BUDGET_EXCEEDED.type(), EventType.BUDGET_RECOVERED.type());
 
     @Inject
     BudgetEnforcement enforcement;
@@ -31,6 +37,10 @@ public class BudgetEventConsumer {
 
     @Incoming("budget-events")
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
+        String named = KafkaSend.typeHeader(record);
+        if (named != null && !APPLIED.contains(named)) {
+            return Uni.createFrom().voidItem(); // the header says it is not a budget signal: skipped unread
+        }
         Optional<BudgetSignal> signal;
         try {
             signal = BudgetSignal.parse(mapper, record.value());

@@ -289,7 +289,7 @@ public class AuditStreamRelay {
                 continue;
             }
             upTo.put(e.companyId(), e.seq());
-            acks.add(KafkaSend.cloudEvent(emitter, Topics.AUDIT, e.companyId().toString(), streamEvent(e)));
+            acks.add(KafkaSend.cloudEvent(emitter, Topics.AUDIT, e.companyId().toString(), e.type(), streamEvent(e)));
             sent++;
         }
         return sent;

@@ -182,7 +182,8 @@ public class OutboxRelay {
     }
 
     private CompletableFuture<Void> send(Row row) {
-        return KafkaSend.cloudEvent(emitter, row.getString("topic"), row.getUUID("company_id").toString(), row.getString("payload"));
+        return KafkaSend.cloudEvent(emitter, row.getString("topic"), row.getUUID("company_id").toString(),
+                row.getString("event_type"), row.getString("payload"));
     }
 
     private void pruneSent() {

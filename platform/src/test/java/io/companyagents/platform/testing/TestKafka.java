@@ -67,6 +67,22 @@ public final class TestKafka {
     /** Reads the topic from the beginning until {@code count} records match, or fails after the timeout. */
     public List<ConsumerRecord<String, String>> awaitRecords(String topic, Predicate<ConsumerRecord<String, String>> match,
                                                              int count, Duration timeout) {
+        List<ConsumerRecord<String, String>> found = read(topic, match, count, timeout);
+        if (found.size() >= count) {
+            return found;
+        }
+        throw new AssertionError("expected " + count + " matching record(s) on " + topic + " within " + timeout
+                + ", saw " + found.size());
+    }
+
+    /** Every record on the topic matching, read from the beginning for {@code window} (to show that no more arrive). */
+    public List<ConsumerRecord<String, String>> recordsWithin(String topic, Predicate<ConsumerRecord<String, String>> match,
+                                                              Duration window) {
+        return read(topic, match, Integer.MAX_VALUE, window);
+    }
+
+    private List<ConsumerRecord<String, String>> read(String topic, Predicate<ConsumerRecord<String, String>> match,
+                                                      int enough, Duration window) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
@@ -74,30 +90,35 @@ public final class TestKafka {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + window.toNanos();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(topic));
-            while (System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && found.size() < enough) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     if (match.test(record)) {
                         found.add(record);
                     }
                 }
-                if (found.size() >= count) {
-                    return found;
-                }
             }
         }
-        throw new AssertionError("expected " + count + " matching record(s) on " + topic + " within " + timeout
-                + ", saw " + found.size());
+        return found;
     }
 
     public void send(String topic, String key, String value) {
         sendAll(topic, key, List.of(value));
     }
 
+    /** Sends one record whose type header ({@code ce_type}, as the relays set it) says {@code type}, whatever the body is. */
+    public void sendTyped(String topic, String key, String type, String value) {
+        sendAll(topic, key, type, List.of(value));
+    }
+
     /** Sends the values in order under one key, in as few produce requests as the producer makes (one, usually). */
     public void sendAll(String topic, String key, List<String> values) {
+        sendAll(topic, key, null, values);
+    }
+
+    private void sendAll(String topic, String key, String typeHeader, List<String> values) {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -109,6 +130,9 @@ public final class TestKafka {
                 ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
                 // as the outbox relay sends them: structured-mode CloudEvents
                 record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (typeHeader != null) {
+                    record.headers().add("ce_type", typeHeader.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
                 sent.add(producer.send(record));
             }
             producer.flush();

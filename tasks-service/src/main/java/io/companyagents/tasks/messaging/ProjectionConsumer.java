@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.companyagents.platform.events.DomainEvent;
 import io.companyagents.platform.events.EventType;
+import io.companyagents.platform.events.KafkaSend;
 import io.companyagents.platform.inbox.Inbox;
 import io.companyagents.platform.outbox.Outbox;
 import io.companyagents.tasks.domain.Actor;
@@ -42,7 +43,10 @@ public class ProjectionConsumer {
 
     private static final Logger LOG = Logger.getLogger(ProjectionConsumer.class);
     private static final String CONSUMER = "tasks-projections";
-    /** The types this projection applies; every other event on its topics is skipped without a transaction. */
+    /**
+     * The types this projection applies; every other event on its topics is skipped without a
+     * transaction, and without parsing when its type header names it.
+     */
     private static final Set<String> APPLIED = Set.of(EventType.COMPANY_CREATED.type(), EventType.COMPANY_UPDATED.type(),
             EventType.AGENT_CREATED.type(), EventType.AGENT_UPDATED.type(), EventType.AGENT_STATUS_CHANGED.type(),
             EventType.BUDGET_EXCEEDED.type(), EventType.BUDGET_RECOVERED.type());
@@ -64,6 +68,10 @@ public class ProjectionConsumer {
 
     @Incoming("projections")
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
+        String named = KafkaSend.typeHeader(record);
+        if (named != null && !APPLIED.contains(named)) {
+            return Uni.createFrom().voidItem(); // the header says it is none of ours: skipped unread
+        }
         JsonNode event;
         UUID id;
         UUID company;
