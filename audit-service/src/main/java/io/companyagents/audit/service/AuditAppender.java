@@ -99,12 +99,13 @@ public class AuditAppender {
         Set<UUID> chains = byCompany.keySet();
         return Uni.createFrom().deferred(() -> {
             stream.appending(chains);
-            return pool.withTransaction(tx -> tx.preparedQuery("insert into audit_heads (company_id, seq, hash)"
+            return pool.withTransaction(tx -> tx.query(PLAN_SETTINGS_SQL).execute()
+                        .chain(() -> tx.preparedQuery("insert into audit_heads (company_id, seq, hash)"
                                 + " select unnest($1::uuid[]), 0, $2 on conflict do nothing")
-                        .execute(Tuple.of(companies, AuditChain.GENESIS))
+                        .execute(Tuple.of(companies, AuditChain.GENESIS)))
                         .chain(() -> tx.preparedQuery("select company_id, seq, hash from audit_heads where company_id = any($1)"
                                 + " order by company_id for update").execute(Tuple.of((Object) companies)))
-                        .chain(heads -> tx.preparedQuery("select event_id from audit_events where event_id = any($1)")
+                        .chain(heads -> tx.preparedQuery(ALREADY_STORED_SQL)
                                 .execute(Tuple.of((Object) ids))
                                 .chain(stored -> {
                                     Set<UUID> already = new HashSet<>();
@@ -115,6 +116,20 @@ public class AuditAppender {
                 failure == null && !cancelled ? written : null))
                 .map(List::size);
     }
+
+    /** Which of a batch's events the trail already holds (a redelivery). */
+    static final String ALREADY_STORED_SQL = "select event_id from audit_events where event_id = any($1)";
+
+    /**
+     * The setting the append transaction plans its statements under. Each connection plans a
+     * statement once, generically, and keeps that plan until the table's statistics change: planned
+     * against a trail that was empty (a new installation), the redelivery check is a sequential
+     * scan, and where nothing analyzes the table afterwards (autovacuum off, as on some managed or
+     * test servers) every batch kept scanning the whole, growing trail — measured at 250 ms a batch
+     * once it held 180,000 events, holding back every other transaction's clean-up meanwhile. The
+     * check reads the event-id index whatever the statistics say.
+     */
+    static final String PLAN_SETTINGS_SQL = "set local enable_seqscan = off";
 
     /** A batch's rows as one multi-row insert: one execution however many events the batch holds. */
     private static final String INSERT_EVENTS_SQL = "insert into audit_events (company_id, seq, event_id, type, source, occurred_at,"
