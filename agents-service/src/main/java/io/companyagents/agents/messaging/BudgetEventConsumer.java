@@ -18,8 +18,9 @@ import java.util.Set;
 
 /**
  * Applies the ledger's budget hard stops and recoveries to the org. Other ledger events are
- * skipped, unread when their type header names them. Transient failures (the database away) are retried with back-off; a poison event
- * fails at once, the connector moves it to the dead-letter topic and the channel keeps running.
+ * skipped, unread when their type header names them. Transient failures (the database away) are
+ * retried with back-off; a poison event fails at once, the connector moves it to the dead-letter
+ * topic and the channel keeps running.
  */
 @ApplicationScoped
 public class BudgetEventConsumer {
@@ -37,8 +38,7 @@ public class BudgetEventConsumer {
 
     @Incoming("budget-events")
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        String named = KafkaSend.typeHeader(record);
-        if (named != null && !APPLIED.contains(named)) {
+        if (KafkaSend.namesAnotherType(record, APPLIED)) {
             return Uni.createFrom().voidItem(); // the header says it is not a budget signal: skipped unread
         }
         Optional<BudgetSignal> signal;

@@ -38,8 +38,9 @@ import java.util.UUID;
  * What the ledger learns from others, each event applied once (inbox, same transaction as the
  * effect): agents and their teams from ca.agents.v1, and runs' usage from ca.tasks.v1
  * ({@code run.finished}), recorded as a cost entry. Other events are skipped without touching
- * the database, and without parsing when their type header names them (six of a task cycle's seven). Consumed a polled batch at a time; a poison event is moved to the dead-letter
- * topic at once, transient failures are retried with back-off.
+ * the database, and without parsing when their type header names them (six of a task cycle's
+ * seven). Consumed a polled batch at a time; a poison event is moved to the dead-letter topic at
+ * once, transient failures are retried with back-off.
  */
 @ApplicationScoped
 public class LedgerConsumer {
@@ -48,6 +49,9 @@ public class LedgerConsumer {
     static final String CONSUMER = "ledger-projections";
     private static final Set<String> AGENT_TYPES = Set.of(EventType.AGENT_CREATED.type(), EventType.AGENT_UPDATED.type(),
             EventType.AGENT_STATUS_CHANGED.type());
+    /** The types the ledger applies; every other event is skipped. */
+    private static final Set<String> APPLIED = Set.of(EventType.AGENT_CREATED.type(), EventType.AGENT_UPDATED.type(),
+            EventType.AGENT_STATUS_CHANGED.type(), EventType.RUN_FINISHED.type());
 
     @Inject
     Pool pool;
@@ -93,8 +97,7 @@ public class LedgerConsumer {
         List<Work> work = new ArrayList<>();
         List<CompletableFuture<Void>> parked = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
-            String named = KafkaSend.typeHeader(record);
-            if (named != null && !AGENT_TYPES.contains(named) && !EventType.RUN_FINISHED.type().equals(named)) {
+            if (KafkaSend.namesAnotherType(record, APPLIED)) {
                 continue; // the header says the ledger does not need it: skipped unread
             }
             try {
@@ -174,10 +177,10 @@ public class LedgerConsumer {
             throw new PoisonEventException("not a JSON object");
         }
         String type = event.path("type").asText("");
-        boolean agent = AGENT_TYPES.contains(type);
-        if (!agent && !EventType.RUN_FINISHED.type().equals(type)) {
+        if (!APPLIED.contains(type)) {
             return null;
         }
+        boolean agent = AGENT_TYPES.contains(type);
         UUID id;
         UUID company;
         try {

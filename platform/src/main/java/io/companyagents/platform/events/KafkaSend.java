@@ -45,6 +45,17 @@ public final class KafkaSend {
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Whether the record's {@value #TYPE_HEADER} header names a type outside {@code applied}: a
+     * consumer that applies only those skips such a record without parsing it. A record without the
+     * header is never skipped here; its body decides.
+     */
+    public static boolean namesAnotherType(org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record,
+                                           java.util.Set<String> applied) {
+        String named = typeHeader(record);
+        return named != null && !applied.contains(named);
+    }
+
     public static CompletableFuture<Void> acknowledged(Emitter<String> emitter, String payload,
                                                        OutgoingKafkaRecordMetadata<String> metadata) {
         CompletableFuture<Void> acked = new CompletableFuture<>();

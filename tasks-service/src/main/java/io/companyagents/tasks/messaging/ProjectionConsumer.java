@@ -68,8 +68,7 @@ public class ProjectionConsumer {
 
     @Incoming("projections")
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        String named = KafkaSend.typeHeader(record);
-        if (named != null && !APPLIED.contains(named)) {
+        if (KafkaSend.namesAnotherType(record, APPLIED)) {
             return Uni.createFrom().voidItem(); // the header says it is none of ours: skipped unread
         }
         JsonNode event;
