@@ -83,6 +83,37 @@ class AuditTrailTest {
     }
 
     @Test
+    void aRedeliveryArrivingWithNewEventsAfterItWasStoredAddsOnlyTheNewOnes() {
+        UUID company = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        String created = event(first, company, "io.companyagents.company.created", "Acme");
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), created);
+        await().atMost(Duration.ofSeconds(30)).until(() -> seqs(company).size() == 1);
+        double skippedBefore = redelivered();
+
+        // the stored event again, between two new ones, in one burst the consumer polls as one batch or a few
+        UUID second = UUID.randomUUID();
+        UUID third = UUID.randomUUID();
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), event(second, company, "io.companyagents.company.updated", "Acme 2"));
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), created);
+        TestKafka.instance().send(Topics.AGENTS, company.toString(), event(third, company, "io.companyagents.company.updated", "Acme 3"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> seqs(company).size() >= 3 && redelivered() > skippedBefore);
+        assertEquals(skippedBefore + 1, redelivered(), "the redelivery reached the trail and was skipped once");
+
+        events(company).body("items", hasSize(3))
+                .body("items.id", equalTo(List.of(first.toString(), second.toString(), third.toString())))
+                .body("items.seq", equalTo(List.of(1, 2, 3)));
+        given().auth().oauth2(TestTokens.board(company, "viewer")).get("/api/v1/companies/" + company + "/audit/verify")
+                .then().statusCode(200).body("ok", equalTo(true)).body("checked", equalTo(3)).body("headSeq", equalTo(3));
+    }
+
+    private static double redelivered() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(l -> l.startsWith("company_agents_audit_redelivered_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void keysetPagesWalkTheTrailWithoutGapOrRepeat() {
         UUID company = UUID.randomUUID();
         for (int i = 0; i < 7; i++) {

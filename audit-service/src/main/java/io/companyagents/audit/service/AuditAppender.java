@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.companyagents.audit.domain.AuditChain;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,11 +78,16 @@ public class AuditAppender {
 
     /**
      * Appends a polled batch in one transaction: each company's head is locked once (in company
-     * order, so concurrent batches cannot deadlock), events already in the trail are dropped
-     * (a redelivery; checked under the head locks, which every append to those chains holds),
-     * seqs and hashes are computed here, and rows and heads are written with one batched
-     * statement each. After the commit the stream relay is handed the events written (it publishes
-     * them without reading them back). Answers how many events were new.
+     * order, so concurrent batches cannot deadlock), seqs and hashes are computed here, and rows and
+     * heads are written with one batched statement each. After the commit the stream relay is
+     * handed the events written (it publishes them without reading them back). Answers how many
+     * events were new.
+     * <p>
+     * A redelivery (an event the trail already holds) is rare, and the event-id index refuses it
+     * anyway: the first attempt writes the batch without looking, and only if the index refused an
+     * event is the transaction rolled back and the batch appended again with the events already
+     * stored left out (checked under the head locks, which every append to those chains holds).
+     * Looking first cost an index probe per event on every batch.
      */
     public Uni<Integer> appendAll(List<Incoming> batch) {
         if (batch.isEmpty()) {
@@ -94,28 +100,43 @@ public class AuditAppender {
                 byCompany.computeIfAbsent(e.companyId(), k -> new ArrayList<>()).add(e);
             }
         }
-        UUID[] companies = byCompany.keySet().toArray(UUID[]::new);
         UUID[] ids = inBatch.toArray(UUID[]::new);
         Set<UUID> chains = byCompany.keySet();
         return Uni.createFrom().deferred(() -> {
             stream.appending(chains);
-            return pool.withTransaction(tx -> tx.query(PLAN_SETTINGS_SQL).execute()
-                        .chain(() -> tx.preparedQuery("insert into audit_heads (company_id, seq, hash)"
-                                + " select unnest($1::uuid[]), 0, $2 on conflict do nothing")
-                        .execute(Tuple.of(companies, AuditChain.GENESIS)))
-                        .chain(() -> tx.preparedQuery("select company_id, seq, hash from audit_heads where company_id = any($1)"
-                                + " order by company_id for update").execute(Tuple.of((Object) companies)))
-                        .chain(heads -> tx.preparedQuery(ALREADY_STORED_SQL)
-                                .execute(Tuple.of((Object) ids))
-                                .chain(stored -> {
-                                    Set<UUID> already = new HashSet<>();
-                                    stored.forEach(row -> already.add(row.getUUID(0)));
-                                    return writeChains(tx, byCompany, already, heads);
-                                })));
+            return append(byCompany, null)
+                    .onFailure(AuditAppender::refusedAsStored).recoverWithUni(() -> append(byCompany, ids));
         }).onTermination().invoke((written, failure, cancelled) -> stream.appendEnded(chains,
                 failure == null && !cancelled ? written : null))
                 .map(List::size);
     }
+
+    /** One attempt: with {@code redeliveryCheck} (the batch's event ids), events the trail holds are left out first. */
+    private Uni<List<AuditStreamRelay.Chained>> append(Map<UUID, List<Incoming>> byCompany, UUID[] redeliveryCheck) {
+        UUID[] companies = byCompany.keySet().toArray(UUID[]::new);
+        return pool.withTransaction(tx -> tx.query(PLAN_SETTINGS_SQL).execute()
+                .chain(() -> tx.preparedQuery("insert into audit_heads (company_id, seq, hash)"
+                        + " select unnest($1::uuid[]), 0, $2 on conflict do nothing")
+                        .execute(Tuple.of(companies, AuditChain.GENESIS)))
+                .chain(() -> tx.preparedQuery("select company_id, seq, hash from audit_heads where company_id = any($1)"
+                        + " order by company_id for update").execute(Tuple.of((Object) companies)))
+                .chain(heads -> redeliveryCheck == null
+                        ? writeChains(tx, byCompany, Set.of(), heads)
+                        : tx.preparedQuery(ALREADY_STORED_SQL).execute(Tuple.of((Object) redeliveryCheck)).chain(stored -> {
+                            Set<UUID> already = new HashSet<>();
+                            stored.forEach(row -> already.add(row.getUUID(0)));
+                            return writeChains(tx, byCompany, already, heads);
+                        })));
+    }
+
+    /** The event-id index refused a row: the batch holds an event the trail already has. */
+    static boolean refusedAsStored(Throwable failure) {
+        return failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+                && EVENT_ID_INDEX.equals(pg.getConstraint());
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String EVENT_ID_INDEX = "audit_events_event_id_key";
 
     /** Which of a batch's events the trail already holds (a redelivery). */
     static final String ALREADY_STORED_SQL = "select event_id from audit_events where event_id = any($1)";
