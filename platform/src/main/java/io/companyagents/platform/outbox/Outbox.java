@@ -76,19 +76,6 @@ public class Outbox {
         return insertRows(tx, rows);
     }
 
-    /** An already-serialized CloudEvent bound for one topic. */
-    public record RawEvent(java.util.UUID eventId, java.util.UUID companyId, String type, String json) {
-    }
-
-    /** Appends already-serialized CloudEvents with one statement, in order. */
-    public Uni<Void> appendRawAll(SqlClient tx, String topic, java.util.List<RawEvent> events) {
-        java.util.List<OutboxRow> rows = new java.util.ArrayList<>(events.size());
-        for (RawEvent e : events) {
-            rows.add(new OutboxRow(e.eventId(), topic, e.companyId(), e.type(), e.json()));
-        }
-        return insertRows(tx, rows);
-    }
-
     /**
      * An event serialized for a statement of the caller's own that inserts it into the outbox
      * (for instance together with the change it describes, in one statement); the caller then
@@ -107,14 +94,19 @@ public class Outbox {
         signal.appended();
     }
 
-    private record OutboxRow(java.util.UUID eventId, String topic, java.util.UUID companyId, String type, String payload) {
+    record OutboxRow(java.util.UUID eventId, String topic, java.util.UUID companyId, String type, String payload) {
     }
 
-    /** One insert: a single row as is, several as arrays unnested {@code with ordinality}, so ids follow the given order. */
-    private Uni<Void> insertRows(SqlClient tx, java.util.List<OutboxRow> rows) {
-        if (rows.isEmpty()) {
+    /**
+     * One insert: the events bound for one topic and company become one row (an {@link OutboxGroup},
+     * in their order), several rows are unnested {@code with ordinality}, so ids follow the order of
+     * each group's first event. An event whose JSON holds the group separator keeps a row of its own.
+     */
+    private Uni<Void> insertRows(SqlClient tx, java.util.List<OutboxRow> events) {
+        if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        java.util.List<OutboxRow> rows = grouped(events);
         if (rows.size() == 1) {
             OutboxRow r = rows.get(0);
             return tx.preparedQuery(INSERT_SQL).execute(Tuple.of(r.eventId(), r.topic(), r.companyId(), r.type(), r.payload()))
@@ -128,6 +120,52 @@ public class Outbox {
                         .addArrayOfString(rows.stream().map(OutboxRow::type).toArray(String[]::new))
                         .addArrayOfString(rows.stream().map(OutboxRow::payload).toArray(String[]::new)))
                 .invoke(signal::appended).replaceWithVoid();
+    }
+
+    /** The rows for a transaction's events: one per topic and company, in the order of each one's first event. */
+    static java.util.List<OutboxRow> grouped(java.util.List<OutboxRow> events) {
+        if (events.size() == 1) {
+            return events;
+        }
+        // the open group of each topic and company; an event that cannot join one closes it, so the
+        // events of one topic and company (one partition) keep their order across the rows
+        java.util.Map<String, java.util.List<OutboxRow>> open = new java.util.HashMap<>();
+        java.util.List<java.util.List<OutboxRow>> groups = new java.util.ArrayList<>();
+        for (OutboxRow e : events) {
+            String key = e.topic() + '|' + e.companyId();
+            if (!OutboxGroup.groupable(e.type(), e.payload())) {
+                open.remove(key);
+                groups.add(java.util.List.of(e));
+                continue;
+            }
+            java.util.List<OutboxRow> group = open.get(key);
+            if (group == null) {
+                group = new java.util.ArrayList<>();
+                open.put(key, group);
+                groups.add(group);
+            }
+            group.add(e);
+        }
+        java.util.List<OutboxRow> rows = new java.util.ArrayList<>(groups.size());
+        for (java.util.List<OutboxRow> group : groups) {
+            if (group.size() == 1) {
+                rows.add(group.get(0));
+                continue;
+            }
+            StringBuilder types = new StringBuilder();
+            StringBuilder payloads = new StringBuilder();
+            for (OutboxRow e : group) {
+                if (types.length() > 0) {
+                    types.append(OutboxGroup.SEPARATOR);
+                    payloads.append(OutboxGroup.SEPARATOR);
+                }
+                types.append(e.type());
+                payloads.append(e.payload());
+            }
+            OutboxRow first = group.get(0);
+            rows.add(new OutboxRow(first.eventId(), first.topic(), first.companyId(), types.toString(), payloads.toString()));
+        }
+        return rows;
     }
 
     public CloudEvent toCloudEvent(DomainEvent event) {

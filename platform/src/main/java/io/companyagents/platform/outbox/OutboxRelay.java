@@ -19,13 +19,15 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Publishes committed outbox rows to Kafka in id order, then marks them sent (kept for the
+ * Publishes committed outbox rows to Kafka in id order (a row holding a transaction's events as an
+ * {@link OutboxGroup} as one record per event, in order), then marks them sent (kept for the
  * retention period, so what was published recently can be inspected) or, with a zero retention,
  * deletes them: the choice for a busy service, since marking rewrites the row, payload included,
  * with new index entries, where a delete writes a few bytes (Kafka keeps what was published).
@@ -123,7 +125,7 @@ public class OutboxRelay {
     }
 
     /**
-     * Publishes one batch; answers how many rows were published (0 if another replica holds the
+     * Publishes one batch; answers how many events were published (0 if another replica holds the
      * lock). Taking the lock and reading the batch is one statement. Marking (or deleting) rows commits
      * asynchronously: a mark or delete lost in a crash only means those rows are published again, which
      * the relay already allows (consumers are idempotent), so no relay drain waits for a WAL flush.
@@ -159,6 +161,10 @@ public class OutboxRelay {
     private static final String DELETE_SQL = "delete from outbox where id = any($1)";
     private static final String MARK_SENT_SQL = "update outbox set sent_at = now() where id = any($1)";
 
+    /**
+     * Publishes the rows read, each group's events as records of their own, in order, up to
+     * {@code batchSize} events (at least one row): rows past that stay for the next drain, untouched.
+     */
     private Uni<Integer> publishBatch(SqlConnection conn) {
         return conn.preparedQuery(LOCK_AND_READ_SQL)
                 .execute(Tuple.of(batchSize))
@@ -168,22 +174,27 @@ public class OutboxRelay {
                     }
                     List<Long> ids = new ArrayList<>(rows.size());
                     List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
+                    List<OutboxMetrics.Published> published = new ArrayList<>(rows.size());
                     for (Row row : rows) {
+                        if (!ids.isEmpty() && acks.size() >= batchSize) {
+                            break;
+                        }
                         ids.add(row.getLong("id"));
-                        acks.add(send(row));
+                        String topic = row.getString("topic");
+                        String key = row.getUUID("company_id").toString();
+                        OffsetDateTime created = row.getOffsetDateTime("created_at");
+                        for (OutboxGroup.Event event : OutboxGroup.events(row.getString("event_type"), row.getString("payload"))) {
+                            acks.add(KafkaSend.cloudEvent(emitter, topic, key, event.type(), event.json()));
+                            published.add(new OutboxMetrics.Published(topic, event.type(), created));
+                        }
                     }
                     return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
                             .ifNoItem().after(Duration.ofSeconds(30)).fail()
                             .chain(() -> conn.preparedQuery(retention.isZero() ? DELETE_SQL : MARK_SENT_SQL)
                                     .execute(Tuple.of(ids.toArray(Long[]::new))))
-                            .invoke(() -> metrics.published(rows))
-                            .replaceWith(ids.size());
+                            .invoke(() -> metrics.published(published))
+                            .replaceWith(acks.size());
                 });
-    }
-
-    private CompletableFuture<Void> send(Row row) {
-        return KafkaSend.cloudEvent(emitter, row.getString("topic"), row.getUUID("company_id").toString(),
-                row.getString("event_type"), row.getString("payload"));
     }
 
     private void pruneSent() {

@@ -7,6 +7,7 @@ import io.companyagents.platform.id.Ids;
 import io.companyagents.platform.identity.ActorType;
 import io.companyagents.platform.identity.Caller;
 import io.companyagents.platform.outbox.Outbox;
+import io.companyagents.platform.outbox.OutboxGroup;
 import io.companyagents.platform.problem.ApiException;
 import io.companyagents.platform.sql.PipelinedTx;
 import io.companyagents.tasks.config.TasksConfig;
@@ -357,9 +358,11 @@ public class ClaimService {
                 + " run as (insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind)"
                 + "   select $7, company_id, id, $4, $5, lease_epoch, 'work' from claimed)"
                 + ", o as (insert into outbox (event_id, topic, company_id, event_type, payload)"
-                + "   select e.id, $16::text, claimed.company_id, e.type, e.payload from claimed cross join lateral (values"
+                + "   select (array_agg(e.id order by e.i))[1], $16::text, claimed.company_id,"
+                + "   string_agg(e.type, " + OutboxGroup.SQL_SEPARATOR + " order by e.i), string_agg(e.payload, " + OutboxGroup.SQL_SEPARATOR + " order by e.i)"
+                + "   from claimed cross join lateral (values"
                 + "     (1, $9::uuid, $17::text, " + CLAIM_LEASE_EVENT + "), (2, $11::uuid, $18::text, " + CLAIM_RUN_EVENT + "),"
-                + "     (3, $13::uuid, $19::text, " + CLAIM_STATUS_EVENT + ")) as e(i, id, type, payload) order by e.i)"
+                + "     (3, $13::uuid, $19::text, " + CLAIM_STATUS_EVENT + ")) as e(i, id, type, payload) group by claimed.company_id)"
                 + " select agent.status as agent_status, agent.stopped as agent_stopped,"
                 + " case when $8 and claimed.id is not null then set_config('synchronous_commit', 'off', true) end as relaxed,"
                 + " $2::uuid as team_filter, $3::text[] as label_filter, claimed.*"

@@ -5,6 +5,7 @@ import io.companyagents.platform.events.EventPayloads;
 import io.companyagents.platform.events.EventType;
 import io.companyagents.platform.identity.ActorType;
 import io.companyagents.platform.outbox.Outbox;
+import io.companyagents.platform.outbox.OutboxGroup;
 import io.companyagents.tasks.config.TasksConfig;
 import io.companyagents.tasks.domain.Actor;
 import io.companyagents.tasks.domain.Lifecycle;
@@ -151,10 +152,13 @@ public class HolderFinishes {
             + "   " + RUN_PAYLOAD + " as run_payload, " + STATUS_PAYLOAD + " as status_payload, " + LEASE_PAYLOAD + " as lease_payload),"
             + " lu as (update leases l set ended_at = now(), end_reason = tu.action from tu where l.id = tu.k_lease and l.ended_at is null),"
             + " o as (insert into outbox (event_id, topic, company_id, event_type, payload)"
-            + "   select e.id, $28, $1, e.type, e.payload from tu cross join lateral (values"
+            + "   select (array_agg(e.id order by tu.q_n, e.i))[1], $28, $1,"
+            + "   string_agg(e.type::text, " + OutboxGroup.SQL_SEPARATOR + " order by tu.q_n, e.i),"
+            + "   string_agg(e.payload, " + OutboxGroup.SQL_SEPARATOR + " order by tu.q_n, e.i)"
+            + "   from tu cross join lateral (values"
             + "     (1, tu.q_run_event, $29, tu.run_payload), (2, tu.q_status_event, $30, tu.status_payload),"
             + "     (3, tu.q_lease_event, $36, tu.lease_payload)) as e(i, id, type, payload)"
-            + "   order by tu.q_n, e.i)"
+            + "   having count(*) > 0)"
             + " select ru.* from ru join tu on tu.q_n = ru.q_n";
 
     /**

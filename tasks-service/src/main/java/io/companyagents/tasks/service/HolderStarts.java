@@ -5,6 +5,7 @@ import io.companyagents.platform.events.EventPayloads;
 import io.companyagents.platform.events.EventType;
 import io.companyagents.platform.identity.ActorType;
 import io.companyagents.platform.outbox.Outbox;
+import io.companyagents.platform.outbox.OutboxGroup;
 import io.companyagents.tasks.config.TasksConfig;
 import io.companyagents.tasks.domain.Task;
 import io.companyagents.tasks.domain.TaskAction;
@@ -71,7 +72,8 @@ public class HolderStarts {
             + "   " + EventHoles.fillKey(EventHoles.fillKey(EventHoles.fillKey("req.payload", IDENTIFIER_HOLE, "to_json(t.identifier)::text"),
                     ATTEMPTS_HOLE, "t.attempts"), VERSION_HOLE, "t.version") + " as event),"
             + " o as (insert into outbox (event_id, topic, company_id, event_type, payload)"
-            + "   select event_id, $10, $1, $11, event from u order by n)"
+            + "   select (array_agg(event_id order by n))[1], $10, $1, string_agg($11::text, " + OutboxGroup.SQL_SEPARATOR + " order by n),"
+            + "   string_agg(event, " + OutboxGroup.SQL_SEPARATOR + " order by n) from u having count(*) > 0)"
             + " select * from u";
 
     /**
