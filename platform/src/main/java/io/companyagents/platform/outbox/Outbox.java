@@ -42,6 +42,20 @@ public class Outbox {
     @ConfigProperty(name = "company-agents.event-source")
     String source;
 
+    /**
+     * Whether a transaction's events for one topic and company share a row ({@link OutboxGroup}).
+     * A relay older than groups would publish a group as one record, so a cluster upgrading from
+     * such a version rolls out with this off and turns it on once no old replica is left (see
+     * deploy/README.md); the services' own statements that group in SQL follow it too.
+     */
+    @ConfigProperty(name = "company-agents.outbox.group-events", defaultValue = "true")
+    boolean groupEvents;
+
+    /** Whether this service writes groups (statements that write the outbox themselves follow it). */
+    public boolean groupsEvents() {
+        return groupEvents;
+    }
+
     /** Appends within the current Hibernate Reactive (Panache) transaction. */
     public Uni<CloudEvent> append(DomainEvent event) {
         CloudEvent ce = toCloudEvent(event);
@@ -106,7 +120,7 @@ public class Outbox {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        java.util.List<OutboxRow> rows = grouped(events);
+        java.util.List<OutboxRow> rows = groupEvents ? grouped(events) : events;
         if (rows.size() == 1) {
             OutboxRow r = rows.get(0);
             return tx.preparedQuery(INSERT_SQL).execute(Tuple.of(r.eventId(), r.topic(), r.companyId(), r.type(), r.payload()))
@@ -122,7 +136,10 @@ public class Outbox {
                 .invoke(signal::appended).replaceWithVoid();
     }
 
-    /** The rows for a transaction's events: one per topic and company, in the order of each one's first event. */
+    /**
+     * The rows for a transaction's events: one per topic and company (a new one after every
+     * {@link OutboxGroup#MAX_EVENTS}), in the order of each one's first event.
+     */
     static java.util.List<OutboxRow> grouped(java.util.List<OutboxRow> events) {
         if (events.size() == 1) {
             return events;
@@ -139,7 +156,7 @@ public class Outbox {
                 continue;
             }
             java.util.List<OutboxRow> group = open.get(key);
-            if (group == null) {
+            if (group == null || group.size() == OutboxGroup.MAX_EVENTS) {
                 group = new java.util.ArrayList<>();
                 open.put(key, group);
                 groups.add(group);

@@ -16,6 +16,21 @@ import java.util.List;
  */
 public final class OutboxGroup {
 
+    /**
+     * The most events one row holds: a cascade (a cancelled task tree, a company paused) writes many
+     * rows rather than one the relay would have to publish in one go.
+     */
+    public static final int MAX_EVENTS = 100;
+
+    /**
+     * A statement's {@code string_agg} of {@code expr} over a group, {@code order by} {@code order}:
+     * null (refused by the outbox's not-null columns, as a null event always was) when any event is
+     * null, where a bare {@code string_agg} would leave it out.
+     */
+    public static String sqlJoin(String expr, String order) {
+        return "case when count(" + expr + ") = count(*) then string_agg(" + expr + ", " + SQL_SEPARATOR + " order by " + order + ") end";
+    }
+
     /** What separates a group's types and its events. */
     public static final char SEPARATOR = '\n';
 

@@ -172,18 +172,29 @@ public class OutboxRelay {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(0);
                     }
+                    // every row taken is split before any record is sent: a row that cannot be is refused whole
                     List<Long> ids = new ArrayList<>(rows.size());
-                    List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
-                    List<OutboxMetrics.Published> published = new ArrayList<>(rows.size());
+                    List<Row> taken = new ArrayList<>(rows.size());
+                    List<List<OutboxGroup.Event>> split = new ArrayList<>(rows.size());
+                    int events = 0;
                     for (Row row : rows) {
-                        if (!ids.isEmpty() && acks.size() >= batchSize) {
+                        if (!ids.isEmpty() && events >= batchSize) {
                             break;
                         }
+                        List<OutboxGroup.Event> of = OutboxGroup.events(row.getString("event_type"), row.getString("payload"));
                         ids.add(row.getLong("id"));
+                        taken.add(row);
+                        split.add(of);
+                        events += of.size();
+                    }
+                    List<CompletableFuture<Void>> acks = new ArrayList<>(events);
+                    List<OutboxMetrics.Published> published = new ArrayList<>(events);
+                    for (int i = 0; i < taken.size(); i++) {
+                        Row row = taken.get(i);
                         String topic = row.getString("topic");
                         String key = row.getUUID("company_id").toString();
                         OffsetDateTime created = row.getOffsetDateTime("created_at");
-                        for (OutboxGroup.Event event : OutboxGroup.events(row.getString("event_type"), row.getString("payload"))) {
+                        for (OutboxGroup.Event event : split.get(i)) {
                             acks.add(KafkaSend.cloudEvent(emitter, topic, key, event.type(), event.json()));
                             published.add(new OutboxMetrics.Published(topic, event.type(), created));
                         }

@@ -68,6 +68,18 @@ class OutboxGroupTest {
     }
 
     @Test
+    void aCascadeBecomesSeveralRowsOfAtMostTheLimitKeepingItsOrder() {
+        List<Outbox.OutboxRow> events = new ArrayList<>();
+        for (int i = 0; i < 2 * OutboxGroup.MAX_EVENTS + 1; i++) {
+            events.add(event("ca.tasks.v1", ACME, "t.cancelled", "{\"n\":" + i + "}"));
+        }
+        List<Outbox.OutboxRow> rows = Outbox.grouped(events);
+        assertEquals(List.of(OutboxGroup.MAX_EVENTS, OutboxGroup.MAX_EVENTS, 1),
+                rows.stream().map(r -> OutboxGroup.size(r.type())).toList());
+        assertEquals(events.stream().map(OutboxGroupTest::record).toList(), published(rows));
+    }
+
+    @Test
     void aSingleEventIsARowAsItAlwaysWas() {
         var only = event("ca.agents.v1", ACME, "io.companyagents.agent.created", "{\"id\":\"x\"}");
         assertEquals(List.of(only), Outbox.grouped(List.of(only)));

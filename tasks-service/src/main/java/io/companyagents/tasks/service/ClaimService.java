@@ -104,7 +104,7 @@ public class ClaimService {
      */
     private Uni<Claimed> claimOne(Filter filter, Wanted w) {
         ClaimEvents events = claimEvents(filter.companyId(), w);
-        return pool.preparedQuery(CLAIM_NEXT_SQL[filter.variant()])
+        return pool.preparedQuery(CLAIM_NEXT_SQL[outbox.groupsEvents() ? 1 : 0][filter.variant()])
                 .execute(Tuple.tuple().addUUID(filter.companyId()).addUUID(filter.teamId()).addArrayOfString(filter.labelArray())
                         .addUUID(w.agentId()).addUUID(w.leaseId()).addInteger(w.seconds()).addUUID(w.runId())
                         .addBoolean(config.relaxedClaimCommit())
@@ -337,11 +337,17 @@ public class ClaimService {
      * ready set instead of reading the head of {@code tasks_ready}. An absent filter's parameter
      * is still typed in the answer, so every variant takes the same parameters.
      */
-    private static final String[] CLAIM_NEXT_SQL = {claimNextSql(false, false), claimNextSql(true, false),
-            claimNextSql(false, true), claimNextSql(true, true)};
+    private static final String[][] CLAIM_NEXT_SQL = {
+            {claimNextSql(false, false, false), claimNextSql(true, false, false), claimNextSql(false, true, false), claimNextSql(true, true, false)},
+            {claimNextSql(false, false, true), claimNextSql(true, false, true), claimNextSql(false, true, true), claimNextSql(true, true, true)}};
 
-    /** The claim statement for the given filters (public for the plan test). */
+    /** The claim statement for the given filters, its events as one outbox row (public for the plan test). */
     public static String claimNextSql(boolean byTeam, boolean byLabels) {
+        return claimNextSql(byTeam, byLabels, true);
+    }
+
+    /** The claim statement for the given filters, its events as one outbox row or as a row each ({@link Outbox#groupsEvents()}). */
+    static String claimNextSql(boolean byTeam, boolean byLabels, boolean grouped) {
         return "with agent as (" + TaskRepository.agentSql(4) + "),"
                 + " candidate as (select id, status from tasks where company_id = $1 and ready"
                 + (byTeam ? " and team_id = $2" : "") + (byLabels ? " and labels && $3" : "")
@@ -358,11 +364,13 @@ public class ClaimService {
                 + " run as (insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind)"
                 + "   select $7, company_id, id, $4, $5, lease_epoch, 'work' from claimed)"
                 + ", o as (insert into outbox (event_id, topic, company_id, event_type, payload)"
-                + "   select (array_agg(e.id order by e.i))[1], $16::text, claimed.company_id,"
-                + "   string_agg(e.type, " + OutboxGroup.SQL_SEPARATOR + " order by e.i), string_agg(e.payload, " + OutboxGroup.SQL_SEPARATOR + " order by e.i)"
+                + (grouped ? "   select (array_agg(e.id order by e.i))[1], $16::text, claimed.company_id,"
+                        + "   " + OutboxGroup.sqlJoin("e.type", "e.i") + ", " + OutboxGroup.sqlJoin("e.payload", "e.i")
+                        : "   select e.id, $16::text, claimed.company_id, e.type, e.payload")
                 + "   from claimed cross join lateral (values"
                 + "     (1, $9::uuid, $17::text, " + CLAIM_LEASE_EVENT + "), (2, $11::uuid, $18::text, " + CLAIM_RUN_EVENT + "),"
-                + "     (3, $13::uuid, $19::text, " + CLAIM_STATUS_EVENT + ")) as e(i, id, type, payload) group by claimed.company_id)"
+                + "     (3, $13::uuid, $19::text, " + CLAIM_STATUS_EVENT + ")) as e(i, id, type, payload)"
+                + (grouped ? " group by claimed.company_id)" : " order by e.i)")
                 + " select agent.status as agent_status, agent.stopped as agent_stopped,"
                 + " case when $8 and claimed.id is not null then set_config('synchronous_commit', 'off', true) end as relaxed,"
                 + " $2::uuid as team_filter, $3::text[] as label_filter, claimed.*"

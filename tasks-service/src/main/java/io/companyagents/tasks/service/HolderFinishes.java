@@ -152,14 +152,19 @@ public class HolderFinishes {
             + "   " + RUN_PAYLOAD + " as run_payload, " + STATUS_PAYLOAD + " as status_payload, " + LEASE_PAYLOAD + " as lease_payload),"
             + " lu as (update leases l set ended_at = now(), end_reason = tu.action from tu where l.id = tu.k_lease and l.ended_at is null),"
             + " o as (insert into outbox (event_id, topic, company_id, event_type, payload)"
-            + "   select (array_agg(e.id order by tu.q_n, e.i))[1], $28, $1,"
-            + "   string_agg(e.type::text, " + OutboxGroup.SQL_SEPARATOR + " order by tu.q_n, e.i),"
-            + "   string_agg(e.payload, " + OutboxGroup.SQL_SEPARATOR + " order by tu.q_n, e.i)"
+            + "%s"
             + "   from tu cross join lateral (values"
             + "     (1, tu.q_run_event, $29, tu.run_payload), (2, tu.q_status_event, $30, tu.status_payload),"
             + "     (3, tu.q_lease_event, $36, tu.lease_payload)) as e(i, id, type, payload)"
-            + "   having count(*) > 0)"
+            + "   %s)"
             + " select ru.* from ru join tu on tu.q_n = ru.q_n";
+
+    /** The finish with its events as one outbox row ({@code [1]}) or as a row each ({@code [0]}, see {@link Outbox#groupsEvents()}). */
+    private static final String[] FINISH_SQLS = {
+            FINISH_SQL.formatted("   select e.id, $28, $1, e.type, e.payload", "order by tu.q_n, e.i"),
+            FINISH_SQL.formatted("   select (array_agg(e.id order by tu.q_n, e.i))[1], $28, $1,"
+                    + " " + OutboxGroup.sqlJoin("e.type::text", "tu.q_n, e.i") + ", " + OutboxGroup.sqlJoin("e.payload", "tu.q_n, e.i"),
+                    "having count(*) > 0")};
 
     /**
      * The company is tested as {@code (…) is true}, which no index can answer: the runs and tasks are
@@ -167,7 +172,7 @@ public class HolderFinishes {
      * table's statistics once planned exactly that).
      */
     public static String sql() {
-        return FINISH_SQL;
+        return FINISH_SQLS[1];
     }
 
     /** The action a holder's success takes, and the status it leads to, from {@code in_progress}, for each review policy. */
@@ -329,7 +334,7 @@ public class HolderFinishes {
                 .addArrayOfString(leasePayloads) // $31
                 .addArrayOfUUID(phTask).addArrayOfUUID(phLease).addArrayOfUUID(phProject).addArrayOfUUID(phTeam) // $32..$35
                 .addString(p0(prepared).lease().type()); // $36
-        return pool.preparedQuery(FINISH_SQL).execute(params)
+        return pool.preparedQuery(FINISH_SQLS[outbox.groupsEvents() ? 1 : 0]).execute(params)
                 .map(rows -> {
                     Map<Long, Row> finished = new HashMap<>();
                     for (Row row : rows) {

@@ -72,9 +72,14 @@ public class HolderStarts {
             + "   " + EventHoles.fillKey(EventHoles.fillKey(EventHoles.fillKey("req.payload", IDENTIFIER_HOLE, "to_json(t.identifier)::text"),
                     ATTEMPTS_HOLE, "t.attempts"), VERSION_HOLE, "t.version") + " as event),"
             + " o as (insert into outbox (event_id, topic, company_id, event_type, payload)"
-            + "   select (array_agg(event_id order by n))[1], $10, $1, string_agg($11::text, " + OutboxGroup.SQL_SEPARATOR + " order by n),"
-            + "   string_agg(event, " + OutboxGroup.SQL_SEPARATOR + " order by n) from u having count(*) > 0)"
+            + "%s)"
             + " select * from u";
+
+    /** The start with its events as one outbox row ({@code [1]}) or as a row each ({@code [0]}, see {@link Outbox#groupsEvents()}). */
+    private static final String[] START_SQLS = {
+            START_SQL.formatted("   select event_id, $10, $1, $11, event from u order by n"),
+            START_SQL.formatted("   select (array_agg(event_id order by n))[1], $10, $1, " + OutboxGroup.sqlJoin("$11::text", "n") + ","
+                    + " " + OutboxGroup.sqlJoin("event", "n") + " from u having count(*) > 0")};
 
     /**
      * The lease's liveness is tested as {@code (…) is true}, which no index can answer: a bare
@@ -82,7 +87,7 @@ public class HolderStarts {
      * leases and every dead entry churn has left there) and filter by id, instead of the primary key.
      */
     public static String sql() {
-        return START_SQL;
+        return START_SQLS[1];
     }
 
     @Inject
@@ -151,7 +156,7 @@ public class HolderStarts {
     }
 
     private Uni<List<Uni<Task>>> startBatch(UUID companyId, List<Start> batch) {
-        return pool.preparedQuery(START_SQL).execute(parameters(companyId, batch)).map(rows -> {
+        return pool.preparedQuery(START_SQLS[outbox.groupsEvents() ? 1 : 0]).execute(parameters(companyId, batch)).map(rows -> {
             Map<Long, Task> started = new HashMap<>();
             for (Row row : rows) {
                 started.put(row.getLong("n"), TaskRows.map(row));
