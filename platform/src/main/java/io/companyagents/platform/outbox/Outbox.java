@@ -169,18 +169,10 @@ public class Outbox {
                 rows.add(group.get(0));
                 continue;
             }
-            StringBuilder types = new StringBuilder();
-            StringBuilder payloads = new StringBuilder();
-            for (OutboxRow e : group) {
-                if (types.length() > 0) {
-                    types.append(OutboxGroup.SEPARATOR);
-                    payloads.append(OutboxGroup.SEPARATOR);
-                }
-                types.append(e.type());
-                payloads.append(e.payload());
-            }
             OutboxRow first = group.get(0);
-            rows.add(new OutboxRow(first.eventId(), first.topic(), first.companyId(), types.toString(), payloads.toString()));
+            rows.add(new OutboxRow(first.eventId(), first.topic(), first.companyId(),
+                    OutboxGroup.join(group.stream().map(OutboxRow::type).toList()),
+                    OutboxGroup.join(group.stream().map(OutboxRow::payload).toList())));
         }
         return rows;
     }

@@ -66,6 +66,11 @@ public final class OutboxGroup {
         return events;
     }
 
+    /** A group's types, or its events, as the row holds them. */
+    public static String join(List<String> parts) {
+        return String.join(String.valueOf(SEPARATOR), parts);
+    }
+
     /** How many events a row holds. */
     public static int size(String type) {
         int n = 1;
