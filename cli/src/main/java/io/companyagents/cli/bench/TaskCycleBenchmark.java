@@ -100,7 +100,7 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             AtomicLong errors = new AtomicLong();
             long warmEnd = System.nanoTime() + Duration.ofSeconds(warmup).toNanos();
             long end = warmEnd + Duration.ofSeconds(seconds).toNanos();
-            var cpu = new java.util.concurrent.ConcurrentHashMap<String, Map<String, Long>>();
+            var cpu = new java.util.concurrent.ConcurrentHashMap<String, Map<String, CpuMeter.Cpu>>();
             var counts = new java.util.concurrent.ConcurrentHashMap<String, Map<String, Long>>();
             Thread sampler = new Thread(() -> {
                 try {
