@@ -68,16 +68,7 @@ final class CpuMeter {
                 } catch (IOException gone) {
                     continue; // the thread ended between listing and reading
                 }
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                if (open < 0 || close < open || !stat.substring(open + 1, close).contains("CompilerThre")) {
-                    continue;
-                }
-                // after the name: state, ppid, … ; utime and stime are the 12th and 13th fields from there
-                String[] fields = stat.substring(close + 2).split(" ");
-                if (fields.length > 12) {
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                }
+                ticks += compilerTicks(stat);
             }
         } catch (IOException | RuntimeException unreadable) {
             return 0;
@@ -88,6 +79,21 @@ final class CpuMeter {
     private static long cpuNanos(ProcessHandle process) {
         long own = process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         return own + process.descendants().mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+    }
+
+    /**
+     * The CPU clock ticks (utime + stime) of one thread's {@code stat} line if the thread is a
+     * HotSpot compiler thread, else 0. The name sits between the first {@code (} and the last
+     * {@code )} and may hold spaces; utime and stime are the 12th and 13th fields after it.
+     */
+    static long compilerTicks(String stat) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open || close + 2 > stat.length() || !stat.substring(open + 1, close).contains("CompilerThre")) {
+            return 0;
+        }
+        String[] fields = stat.substring(close + 2).trim().split(" ");
+        return fields.length > 12 ? Long.parseLong(fields[11]) + Long.parseLong(fields[12]) : 0;
     }
 
     /**
