@@ -31,6 +31,16 @@ public final class OutboxGroup {
         return "case when count(" + expr + ") = count(*) then string_agg(" + expr + ", " + SQL_SEPARATOR + " order by " + order + ") end";
     }
 
+    /**
+     * The select list of a statement that writes a group's outbox row itself: the first event's id,
+     * the topic, the company, and the types and events joined (see {@link #sqlJoin}), each in
+     * {@code order}. The caller adds the {@code from} and the grouping.
+     */
+    public static String sqlRow(String id, String topic, String company, String type, String payload, String order) {
+        return "select (array_agg(" + id + " order by " + order + "))[1], " + topic + ", " + company + ", "
+                + sqlJoin(type, order) + ", " + sqlJoin(payload, order);
+    }
+
     /** What separates a group's types and its events. */
     public static final char SEPARATOR = '\n';
 

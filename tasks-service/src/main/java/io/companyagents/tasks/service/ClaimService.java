@@ -364,8 +364,7 @@ public class ClaimService {
                 + " run as (insert into runs (id, company_id, task_id, agent_id, lease_id, lease_epoch, kind)"
                 + "   select $7, company_id, id, $4, $5, lease_epoch, 'work' from claimed)"
                 + ", o as (insert into outbox (event_id, topic, company_id, event_type, payload)"
-                + (grouped ? "   select (array_agg(e.id order by e.i))[1], $16::text, claimed.company_id,"
-                        + "   " + OutboxGroup.sqlJoin("e.type", "e.i") + ", " + OutboxGroup.sqlJoin("e.payload", "e.i")
+                + (grouped ? "   " + OutboxGroup.sqlRow("e.id", "$16::text", "claimed.company_id", "e.type", "e.payload", "e.i")
                         : "   select e.id, $16::text, claimed.company_id, e.type, e.payload")
                 + "   from claimed cross join lateral (values"
                 + "     (1, $9::uuid, $17::text, " + CLAIM_LEASE_EVENT + "), (2, $11::uuid, $18::text, " + CLAIM_RUN_EVENT + "),"

@@ -162,8 +162,7 @@ public class HolderFinishes {
     /** The finish with its events as one outbox row ({@code [1]}) or as a row each ({@code [0]}, see {@link Outbox#groupsEvents()}). */
     private static final String[] FINISH_SQLS = {
             FINISH_SQL.formatted("   select e.id, $28, $1, e.type, e.payload", "order by tu.q_n, e.i"),
-            FINISH_SQL.formatted("   select (array_agg(e.id order by tu.q_n, e.i))[1], $28, $1,"
-                    + " " + OutboxGroup.sqlJoin("e.type::text", "tu.q_n, e.i") + ", " + OutboxGroup.sqlJoin("e.payload", "tu.q_n, e.i"),
+            FINISH_SQL.formatted("   " + OutboxGroup.sqlRow("e.id", "$28", "$1", "e.type::text", "e.payload", "tu.q_n, e.i"),
                     "having count(*) > 0")};
 
     /**

@@ -78,8 +78,7 @@ public class HolderStarts {
     /** The start with its events as one outbox row ({@code [1]}) or as a row each ({@code [0]}, see {@link Outbox#groupsEvents()}). */
     private static final String[] START_SQLS = {
             START_SQL.formatted("   select event_id, $10, $1, $11, event from u order by n"),
-            START_SQL.formatted("   select (array_agg(event_id order by n))[1], $10, $1, " + OutboxGroup.sqlJoin("$11::text", "n") + ","
-                    + " " + OutboxGroup.sqlJoin("event", "n") + " from u having count(*) > 0")};
+            START_SQL.formatted("   " + OutboxGroup.sqlRow("event_id", "$10", "$1", "$11::text", "event", "n") + " from u having count(*) > 0")};
 
     /**
      * The lease's liveness is tested as {@code (…) is true}, which no index can answer: a bare
