@@ -33,7 +33,7 @@ final class DbMeter implements AutoCloseable {
     /** Every service's outbox (each service has its own schema, and an outbox table in it). */
     private static final String OUTBOXES_SQL = "select quote_ident(schemaname) || '.outbox' from pg_tables where tablename = 'outbox'";
 
-    /** Outbox rows not yet published, summed over the services: a gauge, not a counter. */
+    /** Label of the outbox rows not yet published, summed over the services (a gauge, not a counter). */
     static final String WAITING = "outbox rows waiting";
 
     /**
@@ -42,9 +42,20 @@ final class DbMeter implements AutoCloseable {
      */
     static final long BEHIND_ROWS = 1_000;
 
-    /** Prefix of a table's counters in a snapshot: {@code table:<schema.table>:<counter>}. */
-    static final String TABLE = "table:";
-    private static final String[] TABLE_COUNTERS = {"inserted", "updated", "hot", "deleted"};
+    /**
+     * What the statistics say at one moment.
+     *
+     * @param totals      whole-database counters by label (transactions, rows, WAL), cumulative
+     * @param tables      {@code schema.table} → its cumulative {@link Rows}
+     * @param waitingRows unpublished outbox rows over every service, or null if not read
+     */
+    record Snapshot(Map<String, Long> totals, Map<String, Rows> tables, Long waitingRows) {
+    }
+
+    /** A table's cumulative row counts: inserted, updated (of which HOT), deleted. */
+    record Rows(long inserted, long updated, long hot, long deleted) {
+        static final Rows NONE = new Rows(0, 0, 0, 0);
+    }
 
     private final Connection connection;
 
@@ -67,23 +78,25 @@ final class DbMeter implements AutoCloseable {
     }
 
     /** Cumulative counters now (Postgres publishes a backend's counts within about a second). */
-    Map<String, Long> snapshot() {
-        Map<String, Long> out = new LinkedHashMap<>();
+    Snapshot snapshot() {
+        Map<String, Long> totals = new LinkedHashMap<>();
+        Map<String, Rows> tables = new TreeMap<>();
+        Long waiting = null;
         try (Statement s = connection.createStatement()) {
             s.execute("select pg_stat_clear_snapshot()");
             try (ResultSet r = s.executeQuery(DATABASE_SQL)) {
                 if (r.next()) {
-                    out.put("transactions", r.getLong(1) + r.getLong(2));
-                    out.put("rows inserted", r.getLong(3));
-                    out.put("rows updated", r.getLong(4));
-                    out.put("rows deleted", r.getLong(5));
+                    totals.put("transactions", r.getLong(1) + r.getLong(2));
+                    totals.put("rows inserted", r.getLong(3));
+                    totals.put("rows updated", r.getLong(4));
+                    totals.put("rows deleted", r.getLong(5));
                 }
             }
             try (ResultSet r = s.executeQuery(WAL_SQL)) {
                 if (r.next()) {
-                    out.put("WAL records", r.getLong(1));
-                    out.put("WAL full pages", r.getLong(2));
-                    out.put("WAL bytes", r.getLong(3));
+                    totals.put("WAL records", r.getLong(1));
+                    totals.put("WAL full pages", r.getLong(2));
+                    totals.put("WAL bytes", r.getLong(3));
                 }
             }
             List<String> outboxes = new ArrayList<>();
@@ -93,42 +106,40 @@ final class DbMeter implements AutoCloseable {
                 }
             }
             if (!outboxes.isEmpty()) {
-                String waiting = String.join(" + ", outboxes.stream()
+                String sum = String.join(" + ", outboxes.stream()
                         .map(t -> "(select count(*) from " + t + " where sent_at is null)").toList());
-                try (ResultSet r = s.executeQuery("select " + waiting)) {
+                try (ResultSet r = s.executeQuery("select " + sum)) {
                     if (r.next()) {
-                        out.put(WAITING, r.getLong(1));
+                        waiting = r.getLong(1);
                     }
                 }
             }
             try (ResultSet r = s.executeQuery(TABLES_SQL)) {
                 while (r.next()) {
-                    for (int i = 0; i < TABLE_COUNTERS.length; i++) {
-                        out.put(TABLE + r.getString(1) + ":" + TABLE_COUNTERS[i], r.getLong(i + 2));
-                    }
+                    tables.put(r.getString(1), new Rows(r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5)));
                 }
             }
         } catch (SQLException e) {
             System.err.println("database figures incomplete: " + e.getMessage());
         }
-        return out;
+        return new Snapshot(totals, tables, waiting);
     }
 
     /** Prints each counter's change between the snapshots per unit of work. */
-    static void print(Map<String, Long> before, Map<String, Long> after, long units, String unit) {
+    static void print(Snapshot before, Snapshot after, long units, String unit) {
         StringBuilder line = new StringBuilder();
-        for (var e : after.entrySet()) {
-            if (e.getKey().startsWith(TABLE) || e.getKey().equals(WAITING) || !before.containsKey(e.getKey()) || units == 0) {
+        for (var e : after.totals().entrySet()) {
+            if (!before.totals().containsKey(e.getKey()) || units == 0) {
                 continue;
             }
-            double per = (e.getValue() - before.get(e.getKey())) / (double) units;
+            double per = (e.getValue() - before.totals().get(e.getKey())) / (double) units;
             line.append(String.format("    %-14s %8.1f per %s%n", e.getKey(), per, unit));
         }
         if (!line.isEmpty()) {
             System.out.printf("  Postgres while measuring (whole database, background work included):%n%s", line);
         }
-        behind(before, after).ifPresent(System.out::println);
-        List<String> tables = tableLines(before, after, units);
+        behind(before.waitingRows(), after.waitingRows()).ifPresent(System.out::println);
+        List<String> tables = tableLines(before.tables(), after.tables(), units);
         if (!tables.isEmpty()) {
             System.out.printf("  Rows per %s by table (updated: of which HOT, i.e. no index entries written):%n", unit);
             tables.forEach(System.out::println);
@@ -141,9 +152,7 @@ final class DbMeter implements AutoCloseable {
      * ledger did less than a cycle's worth of work per cycle and the figures above flatter the
      * system (a steady state publishes what it writes).
      */
-    static Optional<String> behind(Map<String, Long> before, Map<String, Long> after) {
-        Long start = before.get(WAITING);
-        Long end = after.get(WAITING);
+    static Optional<String> behind(Long start, Long end) {
         if (start == null || end == null) {
             return Optional.empty();
         }
@@ -161,36 +170,29 @@ final class DbMeter implements AutoCloseable {
      * and deleted per unit of work, busiest first. Which tables take the writes, and how many of the
      * updates had to touch indexes, is what a change to the hot path moves.
      */
-    static List<String> tableLines(Map<String, Long> before, Map<String, Long> after, long units) {
+    static List<String> tableLines(Map<String, Rows> before, Map<String, Rows> after, long units) {
         if (units == 0) {
             return List.of();
         }
-        Map<String, double[]> perTable = new TreeMap<>();
+        record Change(String table, double inserted, double updated, double hot, double deleted) {
+            double writes() {
+                return inserted + updated + deleted;
+            }
+        }
+        double n = units;
+        List<Change> changed = new ArrayList<>();
         for (var e : after.entrySet()) {
-            if (!e.getKey().startsWith(TABLE)) {
-                continue;
-            }
-            String rest = e.getKey().substring(TABLE.length());
-            int colon = rest.lastIndexOf(':');
-            String table = rest.substring(0, colon);
-            int counter = List.of(TABLE_COUNTERS).indexOf(rest.substring(colon + 1));
-            double per = (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / (double) units;
-            perTable.computeIfAbsent(table, t -> new double[TABLE_COUNTERS.length])[counter] = per;
-        }
-        List<Map.Entry<String, double[]>> changed = new ArrayList<>();
-        for (var e : perTable.entrySet()) {
-            double[] v = e.getValue();
-            if (v[0] + v[1] + v[3] >= 0.005) {
-                changed.add(e);
+            Rows then = before.getOrDefault(e.getKey(), Rows.NONE);
+            Rows now = e.getValue();
+            Change c = new Change(e.getKey(), (now.inserted() - then.inserted()) / n, (now.updated() - then.updated()) / n,
+                    (now.hot() - then.hot()) / n, (now.deleted() - then.deleted()) / n);
+            if (c.writes() >= 0.005) {
+                changed.add(c);
             }
         }
-        changed.sort(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -(e.getValue()[0] + e.getValue()[1] + e.getValue()[3])));
-        List<String> lines = new ArrayList<>();
-        for (var e : changed) {
-            double[] v = e.getValue();
-            lines.add(String.format("    %-28s inserted %6.2f   updated %6.2f (HOT %5.2f)   deleted %6.2f", e.getKey(), v[0], v[1], v[2], v[3]));
-        }
-        return lines;
+        changed.sort(Comparator.comparingDouble(Change::writes).reversed());
+        return changed.stream().map(c -> String.format("    %-28s inserted %6.2f   updated %6.2f (HOT %5.2f)   deleted %6.2f",
+                c.table(), c.inserted(), c.updated(), c.hot(), c.deleted())).toList();
     }
 
     @Override

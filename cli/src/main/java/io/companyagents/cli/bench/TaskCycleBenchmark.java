@@ -101,7 +101,7 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             long warmEnd = System.nanoTime() + Duration.ofSeconds(warmup).toNanos();
             long end = warmEnd + Duration.ofSeconds(seconds).toNanos();
             var cpu = new java.util.concurrent.ConcurrentHashMap<String, Map<String, CpuMeter.Cpu>>();
-            var counts = new java.util.concurrent.ConcurrentHashMap<String, Map<String, Long>>();
+            var counts = new java.util.concurrent.ConcurrentHashMap<String, DbMeter.Snapshot>();
             Thread sampler = new Thread(() -> {
                 try {
                     Thread.sleep(Math.max(0, (warmEnd - System.nanoTime()) / 1_000_000));

@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DbMeterTest {
 
-    private static Map<String, Long> table(String name, long ins, long upd, long hot, long del) {
-        return Map.of(DbMeter.TABLE + name + ":inserted", ins, DbMeter.TABLE + name + ":updated", upd,
-                DbMeter.TABLE + name + ":hot", hot, DbMeter.TABLE + name + ":deleted", del);
+    private static Map<String, DbMeter.Rows> table(String name, long ins, long upd, long hot, long del) {
+        return Map.of(name, new DbMeter.Rows(ins, upd, hot, del));
     }
 
-    private static Map<String, Long> merge(Map<String, Long> a, Map<String, Long> b, Map<String, Long> c) {
-        var out = new java.util.HashMap<String, Long>(a);
+    private static Map<String, DbMeter.Rows> merge(Map<String, DbMeter.Rows> a, Map<String, DbMeter.Rows> b,
+                                                   Map<String, DbMeter.Rows> c) {
+        var out = new java.util.HashMap<>(a);
         out.putAll(b);
         out.putAll(c);
         return out;
@@ -24,9 +24,9 @@ class DbMeterTest {
 
     @Test
     void eachChangedTableGetsItsRowsPerUnitBusiestFirst() {
-        Map<String, Long> before = merge(table("tasks.tasks", 100, 50, 10, 0), table("audit.audit_events", 1_000, 0, 0, 0),
+        Map<String, DbMeter.Rows> before = merge(table("tasks.tasks", 100, 50, 10, 0), table("audit.audit_events", 1_000, 0, 0, 0),
                 table("tasks.agents", 7, 3, 3, 0));
-        Map<String, Long> after = merge(table("tasks.tasks", 100, 350, 110, 0), table("audit.audit_events", 1_800, 0, 0, 0),
+        Map<String, DbMeter.Rows> after = merge(table("tasks.tasks", 100, 350, 110, 0), table("audit.audit_events", 1_800, 0, 0, 0),
                 table("tasks.agents", 7, 3, 3, 0));
 
         List<String> lines = DbMeter.tableLines(before, after, 100);
@@ -38,8 +38,8 @@ class DbMeterTest {
 
     @Test
     void aTableCreatedDuringTheWindowCountsFromZero() {
-        Map<String, Long> before = table("tasks.tasks", 5, 0, 0, 0);
-        Map<String, Long> after = merge(table("tasks.tasks", 5, 0, 0, 0), table("tasks.outbox", 40, 0, 0, 30), Map.of());
+        Map<String, DbMeter.Rows> before = table("tasks.tasks", 5, 0, 0, 0);
+        Map<String, DbMeter.Rows> after = merge(table("tasks.tasks", 5, 0, 0, 0), table("tasks.outbox", 40, 0, 0, 30), Map.of());
 
         List<String> lines = DbMeter.tableLines(before, after, 10);
 
@@ -50,18 +50,18 @@ class DbMeterTest {
 
     @Test
     void noWorkNoLines() {
-        Map<String, Long> t = table("tasks.tasks", 5, 1, 1, 0);
+        Map<String, DbMeter.Rows> t = table("tasks.tasks", 5, 1, 1, 0);
         assertEquals(List.of(), DbMeter.tableLines(t, table("tasks.tasks", 9, 1, 1, 0), 0));
     }
 
     @Test
     void aGrowingOutboxBacklogIsCalledOut() {
-        String steady = DbMeter.behind(Map.of(DbMeter.WAITING, 120L), Map.of(DbMeter.WAITING, 300L)).orElseThrow();
+        String steady = DbMeter.behind(120L, 300L).orElseThrow();
         assertTrue(steady.contains("120 at the start, 300 at the end") && !steady.contains("note:"), steady);
 
-        String behind = DbMeter.behind(Map.of(DbMeter.WAITING, 100L), Map.of(DbMeter.WAITING, 12_600L)).orElseThrow();
+        String behind = DbMeter.behind(100L, 12_600L).orElseThrow();
         assertTrue(behind.contains("grew by 12500 rows") && behind.contains("not a steady state"), behind);
 
-        assertTrue(DbMeter.behind(Map.of(), Map.of(DbMeter.WAITING, 5L)).isEmpty(), "no figure without both snapshots");
+        assertTrue(DbMeter.behind(null, 5L).isEmpty(), "no figure without both snapshots");
     }
 }
