@@ -86,12 +86,9 @@ public class AuditStreamResource {
                             .mediaType(MediaType.APPLICATION_JSON_TYPE)
                             .data(json(r)).build());
                 });
-        Cancellable subscription = events.subscribe().with(
-                event -> sink.send(event).whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        sink.close();
-                    }
-                }),
+        // a client that left ends the stream at the next event (the watcher below ends it when nothing flows)
+        Cancellable subscription = events.select().first(event -> !sink.isClosed()).subscribe().with(
+                event -> send(sink, event),
                 failure -> sink.close());
         // stop polling once the client is gone
         Multi.createFrom().ticks().every(Duration.ofSeconds(1)).select().where(t -> sink.isClosed())
@@ -104,6 +101,19 @@ public class AuditStreamResource {
     public Uni<Checkpoints.Checkpoint> latestCheckpoint(@PathParam("companyId") UUID companyId) {
         caller.requireCompany(companyId);
         return checkpoints.latest(companyId).onItem().ifNull().failWith(() -> ApiException.notFound("audit trail of company " + companyId));
+    }
+
+    /** Sends one event; a client that hung up since the last look is not an error, it is simply gone. */
+    private static void send(SseEventSink sink, OutboundSseEvent event) {
+        try {
+            sink.send(event).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    sink.close();
+                }
+            });
+        } catch (IllegalStateException closed) {
+            sink.close();
+        }
     }
 
     private Uni<List<AuditRecord>> drain(UUID companyId, AtomicLong last) {
