@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -21,10 +22,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -37,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -103,10 +101,9 @@ public class AuditStreamRelay {
     @Inject
     MeterRegistry registry;
 
+    /** The service's one producer, shared with the outbox relay (which keeps the channel's emitter injected). */
     @Inject
-    @Channel("outbox") // the service's one producer, shared with the outbox relay
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-    Emitter<String> emitter;
+    KafkaClientService kafka;
 
     @ConfigProperty(name = "company-agents.audit.stream.enabled", defaultValue = "true")
     boolean enabled;
@@ -263,13 +260,13 @@ public class AuditStreamRelay {
      */
     private Uni<Published> publish(SqlConnection tx, Pending pending) {
         Map<UUID, Long> upTo = new LinkedHashMap<>();
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        int remembered = sendRun(pending.remembered(), pending.published(), upTo, acks);
-        int read = sendRun(pending.read(), pending.published(), upTo, acks);
-        if (acks.isEmpty()) {
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        int remembered = sendRun(pending.remembered(), pending.published(), upTo, records);
+        int read = sendRun(pending.read(), pending.published(), upTo, records);
+        if (records.isEmpty()) {
             return Uni.createFrom().item(new Published(0, false));
         }
-        return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
+        return KafkaSend.publishAll(KafkaSend.producer(kafka, "outbox"), records)
                 .ifNoItem().after(Duration.ofSeconds(30)).fail()
                 .chain(() -> tx.preparedQuery(MARK_SQL).execute(Tuple.of(upTo.keySet().toArray(UUID[]::new),
                         upTo.values().toArray(Long[]::new))))
@@ -277,11 +274,11 @@ public class AuditStreamRelay {
                     fromMemory.increment(remembered);
                     readBack.increment(read);
                 })
-                .replaceWith(new Published(acks.size(), pending.maybeMore()));
+                .replaceWith(new Published(records.size(), pending.maybeMore()));
     }
 
     private int sendRun(List<Chained> events, Map<UUID, Long> published, Map<UUID, Long> upTo,
-                        List<CompletableFuture<Void>> acks) {
+                        List<ProducerRecord<String, String>> records) {
         int sent = 0;
         for (Chained e : events) {
             long expected = upTo.getOrDefault(e.companyId(), published.getOrDefault(e.companyId(), 0L)) + 1;
@@ -289,7 +286,7 @@ public class AuditStreamRelay {
                 continue;
             }
             upTo.put(e.companyId(), e.seq());
-            acks.add(KafkaSend.cloudEvent(emitter, Topics.AUDIT, e.companyId().toString(), e.type(), streamEvent(e)));
+            records.add(KafkaSend.cloudEventRecord(Topics.AUDIT, e.companyId().toString(), e.type(), streamEvent(e)));
             sent++;
         }
         return sent;

@@ -1,13 +1,23 @@
 package io.companyagents.platform.events;
 
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Sends one record through an emitter; the answer completes when the broker acknowledged it, or fails. */
 public final class KafkaSend {
@@ -27,13 +37,73 @@ public final class KafkaSend {
      * {@code topic}, its type also in the {@value #TYPE_HEADER} header.
      */
     public static CompletableFuture<Void> cloudEvent(Emitter<String> emitter, String topic, String key, String type, String json) {
+        return acknowledged(emitter, json, OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(topic).withKey(key).withHeaders(cloudEventHeaders(type)).build());
+    }
+
+    /** The same record as {@link #cloudEvent}, for {@link #publishAll}. */
+    public static ProducerRecord<String, String> cloudEventRecord(String topic, String key, String type, String json) {
+        return new ProducerRecord<>(topic, null, key, json, cloudEventHeaders(type));
+    }
+
+    private static final byte[] CLOUD_EVENT_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8);
+
+    private static RecordHeaders cloudEventHeaders(String type) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
+        headers.add("content-type", CLOUD_EVENT_CONTENT_TYPE);
         if (type != null) {
             headers.add(TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
         }
-        return acknowledged(emitter, json, OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(topic).withKey(key).withHeaders(headers).build());
+        return headers;
+    }
+
+    /**
+     * The producer of an outgoing channel (its configuration is the channel's), for {@link #publishAll}.
+     * The channel exists only if something uses it: the caller keeps an {@code Emitter} of it injected.
+     */
+    public static KafkaProducer<String, String> producer(KafkaClientService clients, String channel) {
+        KafkaProducer<String, String> producer = clients.getProducer(channel);
+        if (producer == null) {
+            throw new IllegalStateException("no Kafka producer for channel " + channel);
+        }
+        return producer;
+    }
+
+    /**
+     * Publishes a relay's batch, in order, through the channel's producer: one hand-off to the
+     * connector's sending thread for the whole batch (where {@link #cloudEvent} takes one per
+     * record, each record also wrapped in a message with its own acknowledgement), one callback per
+     * record counting down. Completes when the broker has acknowledged every record, or fails with
+     * the first failure (records sent before it stay sent: a relay republishes, consumers are
+     * idempotent).
+     */
+    public static Uni<Void> publishAll(KafkaProducer<String, String> producer, List<ProducerRecord<String, String>> records) {
+        return publishAll(sendAll -> producer.runOnSendingThread(sendAll), records);
+    }
+
+    /** {@link #publishAll(KafkaProducer, List)} with the hand-off given: it runs the sending on the producer's thread. */
+    static Uni<Void> publishAll(Function<Consumer<Producer<String, String>>, Uni<Void>> onSendingThread,
+                                List<ProducerRecord<String, String>> records) {
+        if (records.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        AtomicInteger waiting = new AtomicInteger(records.size());
+        Callback counted = (metadata, failure) -> {
+            if (failure != null) {
+                acknowledged.completeExceptionally(failure);
+            } else if (waiting.decrementAndGet() == 0) {
+                acknowledged.complete(null);
+            }
+        };
+        Consumer<Producer<String, String>> sendAll = p -> {
+            for (ProducerRecord<String, String> r : records) {
+                p.send(r, counted);
+            }
+        };
+        return onSendingThread.apply(sendAll)
+                .onFailure().invoke(acknowledged::completeExceptionally)
+                .chain(() -> Uni.createFrom().completionStage(acknowledged));
     }
 
     /**

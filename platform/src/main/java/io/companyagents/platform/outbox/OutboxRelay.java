@@ -4,6 +4,7 @@ import io.companyagents.platform.events.KafkaSend;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -12,6 +13,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -23,7 +25,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Publishes committed outbox rows to Kafka in id order (a row holding a transaction's events as an
@@ -58,10 +59,17 @@ public class OutboxRelay {
     @Inject
     Vertx vertx;
 
+    /**
+     * Not sent through (see {@link KafkaSend#publishAll}), but its injection is what makes the
+     * connector create the channel's producer, which the relay then uses.
+     */
     @Inject
     @Channel("outbox")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
     Emitter<String> emitter;
+
+    @Inject
+    KafkaClientService kafka;
 
     @ConfigProperty(name = "company-agents.outbox.relay.enabled", defaultValue = "true")
     boolean enabled;
@@ -187,7 +195,7 @@ public class OutboxRelay {
                         split.add(of);
                         events += of.size();
                     }
-                    List<CompletableFuture<Void>> acks = new ArrayList<>(events);
+                    List<ProducerRecord<String, String>> records = new ArrayList<>(events);
                     List<OutboxMetrics.Published> published = new ArrayList<>(events);
                     for (int i = 0; i < taken.size(); i++) {
                         Row row = taken.get(i);
@@ -195,16 +203,16 @@ public class OutboxRelay {
                         String key = row.getUUID("company_id").toString();
                         OffsetDateTime created = row.getOffsetDateTime("created_at");
                         for (OutboxGroup.Event event : split.get(i)) {
-                            acks.add(KafkaSend.cloudEvent(emitter, topic, key, event.type(), event.json()));
+                            records.add(KafkaSend.cloudEventRecord(topic, key, event.type(), event.json()));
                             published.add(new OutboxMetrics.Published(topic, event.type(), created));
                         }
                     }
-                    return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
+                    return KafkaSend.publishAll(KafkaSend.producer(kafka, "outbox"), records)
                             .ifNoItem().after(Duration.ofSeconds(30)).fail()
                             .chain(() -> conn.preparedQuery(retention.isZero() ? DELETE_SQL : MARK_SENT_SQL)
                                     .execute(Tuple.of(ids.toArray(Long[]::new))))
                             .invoke(() -> metrics.published(published))
-                            .replaceWith(acks.size());
+                            .replaceWith(records.size());
                 });
     }
 
