@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** Sends one record through an emitter; the answer completes when the broker acknowledged it, or fails. */
+/**
+ * Sending to Kafka: a relay's batch of CloudEvents through a channel's producer ({@link #publishAll}),
+ * or one record through an emitter ({@link #acknowledged}); either answers when the broker
+ * acknowledged, or fails.
+ */
 public final class KafkaSend {
 
     private KafkaSend() {
@@ -33,15 +37,9 @@ public final class KafkaSend {
     public static final String TYPE_HEADER = "ce_type";
 
     /**
-     * Sends a structured-mode CloudEvent (JSON body, CloudEvents content type) keyed by {@code key} to
-     * {@code topic}, its type also in the {@value #TYPE_HEADER} header.
+     * A structured-mode CloudEvent (JSON body, CloudEvents content type) keyed by {@code key} for
+     * {@code topic}, its type also in the {@value #TYPE_HEADER} header: a record for {@link #publishAll}.
      */
-    public static CompletableFuture<Void> cloudEvent(Emitter<String> emitter, String topic, String key, String type, String json) {
-        return acknowledged(emitter, json, OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(topic).withKey(key).withHeaders(cloudEventHeaders(type)).build());
-    }
-
-    /** The same record as {@link #cloudEvent}, for {@link #publishAll}. */
     public static ProducerRecord<String, String> cloudEventRecord(String topic, String key, String type, String json) {
         return new ProducerRecord<>(topic, null, key, json, cloudEventHeaders(type));
     }
@@ -71,8 +69,8 @@ public final class KafkaSend {
 
     /**
      * Publishes a relay's batch, in order, through the channel's producer: one hand-off to the
-     * connector's sending thread for the whole batch (where {@link #cloudEvent} takes one per
-     * record, each record also wrapped in a message with its own acknowledgement), one callback per
+     * connector's sending thread for the whole batch (where an emitter takes one per record, each
+     * record also wrapped in a message with its own acknowledgement), one callback per
      * record counting down. Completes when the broker has acknowledged every record, or fails with
      * the first failure (records sent before it stay sent: a relay republishes, consumers are
      * idempotent).

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,7 +35,7 @@ class KafkaSendTest {
     }
 
     private static List<ProducerRecord<String, String>> events(int n) {
-        return java.util.stream.IntStream.range(0, n)
+        return IntStream.range(0, n)
                 .mapToObj(i -> KafkaSend.cloudEventRecord("ca.tasks.v1", "company-1", "task.status_changed", "{\"n\":" + i + "}"))
                 .toList();
     }
