@@ -266,7 +266,7 @@ public class AuditStreamRelay {
         if (records.isEmpty()) {
             return Uni.createFrom().item(new Published(0, false));
         }
-        return KafkaSend.publishAll(KafkaSend.producer(kafka, "outbox"), records)
+        return KafkaSend.publishAll(KafkaSend.producer(kafka, OutboxRelay.CHANNEL), records)
                 .ifNoItem().after(Duration.ofSeconds(30)).fail()
                 .chain(() -> tx.preparedQuery(MARK_SQL).execute(Tuple.of(upTo.keySet().toArray(UUID[]::new),
                         upTo.values().toArray(Long[]::new))))

@@ -100,7 +100,6 @@ public final class KafkaSend {
             }
         };
         return onSendingThread.apply(sendAll)
-                .onFailure().invoke(acknowledged::completeExceptionally)
                 .chain(() -> Uni.createFrom().completionStage(acknowledged));
     }
 

@@ -50,6 +50,9 @@ public class OutboxRelay {
     public static final String DEFAULT_POLL_INTERVAL = "PT1S";
     public static final String DEFAULT_LINGER = "PT0.025S";
 
+    /** The outgoing channel whose producer publishes a service's events (the audit stream relay shares it). */
+    public static final String CHANNEL = "outbox";
+
     @Inject
     Pool pool;
 
@@ -64,7 +67,7 @@ public class OutboxRelay {
      * connector create the channel's producer, which the relay then uses.
      */
     @Inject
-    @Channel("outbox")
+    @Channel(CHANNEL)
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
     Emitter<String> emitter;
 
@@ -207,7 +210,7 @@ public class OutboxRelay {
                             published.add(new OutboxMetrics.Published(topic, event.type(), created));
                         }
                     }
-                    return KafkaSend.publishAll(KafkaSend.producer(kafka, "outbox"), records)
+                    return KafkaSend.publishAll(KafkaSend.producer(kafka, CHANNEL), records)
                             .ifNoItem().after(Duration.ofSeconds(30)).fail()
                             .chain(() -> conn.preparedQuery(retention.isZero() ? DELETE_SQL : MARK_SENT_SQL)
                                     .execute(Tuple.of(ids.toArray(Long[]::new))))
