@@ -95,6 +95,10 @@ public final class PostgresServer implements AutoCloseable {
                     // zonky starts postgres with -F (fsync off): fine for tests, not for data kept between runs
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
+                    // look for tables to vacuum every 5 s, not every minute: the task queue's ready index
+                    // keeps every claimed task's entry until its table is vacuumed (see tasks-service's
+                    // migration V1_7), and each claim steps over them
+                    .setServerConfig("autovacuum_naptime", AUTOVACUUM_NAPTIME)
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
             sharedBuffers().ifPresent(size -> builder.setServerConfig("shared_buffers", size));
@@ -127,6 +131,9 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     static final String SHARED_BUFFERS_ENV = "COMPANY_AGENTS_PG_SHARED_BUFFERS";
+
+    /** How often the embedded server's autovacuum looks at each database (Postgres's default: 1 min). */
+    public static final String AUTOVACUUM_NAPTIME = "5s";
 
     private void createDatabaseIfAbsent() throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), jdbcProperties());

@@ -53,6 +53,10 @@ class InfrastructureLifecycleTest {
                 assertTrue(rs.next());
                 assertEquals(expected, rs.getLong(1) + "MB", "the buffer cache is the one asked for, or Postgres's default");
             }
+            try (ResultSet rs = s.executeQuery("show autovacuum_naptime")) {
+                assertTrue(rs.next());
+                assertEquals(PostgresServer.AUTOVACUUM_NAPTIME, rs.getString(1), "queues are vacuumed within seconds");
+            }
             s.execute("create table survives_restart (id int primary key)");
             s.execute("insert into survives_restart values (42)");
         }
