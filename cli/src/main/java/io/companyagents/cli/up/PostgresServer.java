@@ -97,7 +97,7 @@ public final class PostgresServer implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     // look for tables to vacuum every 5 s, not every minute: the task queue's ready index
                     // keeps every claimed task's entry until its table is vacuumed (see tasks-service's
-                    // migration V1_7), and each claim steps over them
+                    // migration V1_6), and each claim steps over them
                     .setServerConfig("autovacuum_naptime", AUTOVACUUM_NAPTIME)
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));

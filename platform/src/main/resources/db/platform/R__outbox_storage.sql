@@ -1,3 +1,6 @@
+-- How every service's outbox (V1_0) is stored. Repeatable: Flyway applies it after the versioned
+-- migrations, and again whenever this file changes, in each service's schema.
+
 -- An outbox row that holds a transaction's events (OutboxGroup) is often several kilobytes. At
 -- Postgres's default (toast a row over ~2 kB) each such row was compressed and then moved out of
 -- line in chunks, so every change paid a compression, inserts into the TOAST table and its index,
