@@ -102,10 +102,12 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             long end = warmEnd + Duration.ofSeconds(seconds).toNanos();
             var cpu = new java.util.concurrent.ConcurrentHashMap<String, Map<String, CpuMeter.Cpu>>();
             var counts = new java.util.concurrent.ConcurrentHashMap<String, DbMeter.Snapshot>();
+            var host = new java.util.concurrent.ConcurrentHashMap<String, HostMeter.Ticks>();
             Thread sampler = new Thread(() -> {
                 try {
                     Thread.sleep(Math.max(0, (warmEnd - System.nanoTime()) / 1_000_000));
                     cpu.put("before", meter.snapshot());
+                    HostMeter.snapshot().ifPresent(t -> host.put("before", t));
                     db.ifPresent(d -> counts.put("before", d.snapshot()));
                     try {
                         Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
@@ -113,6 +115,7 @@ public class TaskCycleBenchmark implements Callable<Integer> {
                         // the pool ran dry: the window ends now
                     }
                     cpu.put("after", meter.snapshot());
+                    HostMeter.snapshot().ifPresent(t -> host.put("after", t));
                     db.ifPresent(d -> counts.put("after", d.snapshot()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -146,6 +149,9 @@ public class TaskCycleBenchmark implements Callable<Integer> {
             sampler.join(30_000);
             if (cpu.containsKey("after")) {
                 CpuMeter.print(cpu.get("before"), cpu.get("after"), cycles.get(), "cycle");
+            }
+            if (host.containsKey("before") && host.containsKey("after")) {
+                System.out.print(HostMeter.describe(host.get("before"), host.get("after")));
             }
             if (counts.containsKey("after")) {
                 DbMeter.print(counts.get("before"), counts.get("after"), cycles.get(), "cycle");
