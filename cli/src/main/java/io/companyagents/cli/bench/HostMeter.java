@@ -1,5 +1,6 @@
 package io.companyagents.cli.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +36,9 @@ final class HostMeter {
 
     /** The machine's ticks now; empty where there is no readable {@code /proc/stat} (not Linux). */
     static Optional<Ticks> snapshot() {
-        try {
-            String first = Files.readAllLines(PROC_STAT).stream().findFirst().orElse("");
-            return parse(first);
+        try (BufferedReader stat = Files.newBufferedReader(PROC_STAT)) {
+            String first = stat.readLine();
+            return first == null ? Optional.empty() : parse(first);
         } catch (IOException | RuntimeException unreadable) {
             return Optional.empty();
         }

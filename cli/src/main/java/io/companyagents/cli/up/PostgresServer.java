@@ -133,7 +133,7 @@ public final class PostgresServer implements AutoCloseable {
     static final String SHARED_BUFFERS_ENV = "COMPANY_AGENTS_PG_SHARED_BUFFERS";
 
     /** How often the embedded server's autovacuum looks at each database (Postgres's default: 1 min). */
-    public static final String AUTOVACUUM_NAPTIME = "5s";
+    static final String AUTOVACUUM_NAPTIME = "5s";
 
     private void createDatabaseIfAbsent() throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), jdbcProperties());
